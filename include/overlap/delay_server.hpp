@@ -1,0 +1,71 @@
+#pragma once
+// The book's delay server: GET /add answers "." after `delay` ms and records when each
+// request started and ended; POST /add is a slow "database" that echoes a result.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace overlap {
+
+struct delay_server_options {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080; // 0 picks a free port
+  unsigned threads = 1;      // event-loop threads
+  std::size_t capacity = 0;  // requests served at once; 0 is unlimited
+  std::chrono::milliseconds post_delay{100};
+  std::filesystem::path metrics_file = "metric_data.json";
+  std::chrono::milliseconds header_timeout{10'000}; // a request's header and body must arrive in this
+  std::chrono::milliseconds idle_timeout{60'000};   // a connection with no request is closed after this
+  std::chrono::milliseconds drain_timeout{30'000};  // graceful stop waits this long for requests in flight
+  int backlog = 4096;
+};
+
+/// One recorded request: wall-clock seconds since the epoch.
+struct recorded_request {
+  double start;
+  double end;
+};
+
+/// The delay server. Construction binds and listens (throws boost::system::system_error
+/// if it cannot, e.g. the port is in use); `start` runs the event loops on their own
+/// threads. The destructor stops gracefully and joins. Thread-safe.
+class delay_server {
+public:
+  explicit delay_server(delay_server_options options);
+  delay_server(const delay_server&) = delete;
+  delay_server& operator=(const delay_server&) = delete;
+  ~delay_server();
+
+  std::uint16_t port() const noexcept;
+  /// "http://HOST:PORT"
+  std::string base_url() const;
+  const delay_server_options& options() const noexcept;
+
+  /// Runs `threads` event loops, each on its own thread, accepting on a shared port.
+  void start();
+  /// Graceful stop, returning at once: stops accepting, closes idle connections,
+  /// answers every request in flight (up to drain_timeout), then the loops end.
+  void stop();
+  /// Waits until the loops have ended (after `stop`). Rethrows a loop's failure.
+  void join();
+
+  /// Every request recorded so far, by name, in start order.
+  std::map<std::string, std::vector<recorded_request>> records() const;
+  /// The book's metric_data.json text of the records.
+  std::string records_json() const;
+  /// Writes records_json() to the metrics file; throws std::runtime_error on failure.
+  void write_metrics_file() const;
+  /// The GET /metrics text (Prometheus exposition format).
+  std::string prometheus_text() const;
+
+  struct impl;
+
+private:
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace overlap

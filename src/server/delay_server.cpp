@@ -1,0 +1,187 @@
+#include "overlap/delay_server.hpp"
+
+#include "server/server_state.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <sys/socket.h>
+
+#include <fstream>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+namespace overlap {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+struct delay_server::impl {
+  explicit impl(delay_server_options options) : ctx(std::move(options)) {}
+
+  server::server_context ctx;
+  std::vector<std::unique_ptr<server::shard>> shards;
+  std::vector<std::thread> threads;
+  std::uint16_t port = 0;
+  std::mutex mutex;
+  std::exception_ptr failure;
+  bool started = false;
+  bool stopped = false;
+
+  void remember_failure(std::exception_ptr e) {
+    std::lock_guard lock(mutex);
+    if (!failure) {
+      failure = std::move(e);
+    }
+  }
+};
+
+namespace {
+
+using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+
+void validate(const delay_server_options& o) {
+  if (o.threads == 0 || o.threads > 256) {
+    throw std::invalid_argument("threads must be between 1 and 256");
+  }
+  if (o.post_delay.count() < 0 || o.header_timeout.count() <= 0 || o.idle_timeout.count() <= 0) {
+    throw std::invalid_argument("delays must be non-negative and timeouts positive");
+  }
+}
+
+void listen_on(tcp::acceptor& acceptor, tcp::endpoint endpoint, bool shared_port, int backlog) {
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(tcp::acceptor::reuse_address(true));
+  if (shared_port) {
+    acceptor.set_option(reuse_port(true)); // the kernel spreads connections over shards
+  }
+  acceptor.bind(endpoint);
+  acceptor.listen(backlog);
+}
+
+} // namespace
+
+delay_server::delay_server(delay_server_options options) {
+  validate(options);
+  impl_ = std::make_unique<impl>(std::move(options));
+  const auto& o = impl_->ctx.options;
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(o.host, ec);
+  if (ec) {
+    throw boost::system::system_error(ec, "invalid host address '" + o.host + "'");
+  }
+  tcp::endpoint endpoint(address, o.port);
+  for (unsigned i = 0; i < o.threads; ++i) {
+    auto sh = std::make_unique<server::shard>(impl_->ctx, i);
+    try {
+      listen_on(sh->acceptor, endpoint, o.threads > 1, o.backlog);
+    } catch (const boost::system::system_error& e) {
+      throw boost::system::system_error(e.code(), "cannot listen on " + o.host + ":" + std::to_string(endpoint.port()));
+    }
+    endpoint.port(sh->acceptor.local_endpoint().port()); // port 0: the others share the chosen one
+    impl_->shards.push_back(std::move(sh));
+  }
+  impl_->port = endpoint.port();
+  if (o.capacity > 0) {
+    impl_->ctx.capacity = std::make_unique<async_semaphore>(impl_->shards.front()->ioc.get_executor(), o.capacity);
+  }
+}
+
+delay_server::~delay_server() {
+  stop();
+  try {
+    join();
+  } catch (const std::exception&) {
+    // already reported by whoever joined first; a destructor must not throw
+  }
+  impl_->ctx.capacity.reset(); // completes leftover waiters before their loops go
+}
+
+std::uint16_t delay_server::port() const noexcept { return impl_->port; }
+
+std::string delay_server::base_url() const {
+  const auto& host = impl_->ctx.options.host;
+  const bool v6 = host.find(':') != std::string::npos;
+  return "http://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(impl_->port);
+}
+
+const delay_server_options& delay_server::options() const noexcept { return impl_->ctx.options; }
+
+void delay_server::start() {
+  std::lock_guard lock(impl_->mutex);
+  if (impl_->started || impl_->stopped) {
+    return;
+  }
+  impl_->started = true;
+  for (auto& sh : impl_->shards) {
+    asio::co_spawn(sh->ioc, server::accept_connections(*sh), [this](const std::exception_ptr& e) {
+      if (e) {
+        impl_->remember_failure(e);
+      }
+    });
+    impl_->threads.emplace_back([this, s = sh.get()] {
+      try {
+        s->ioc.run();
+      } catch (...) {
+        impl_->remember_failure(std::current_exception());
+        for (auto& other : impl_->shards) {
+          other->ioc.stop();
+        }
+      }
+    });
+  }
+}
+
+void delay_server::stop() {
+  std::lock_guard lock(impl_->mutex);
+  if (impl_->stopped) {
+    return;
+  }
+  impl_->stopped = true;
+  for (auto& sh : impl_->shards) {
+    if (impl_->started) {
+      asio::post(sh->ioc, [s = sh.get()] { server::begin_shard_stop(*s); });
+    } else {
+      boost::system::error_code ignored;
+      sh->acceptor.close(ignored);
+    }
+  }
+}
+
+void delay_server::join() {
+  for (auto& t : impl_->threads) {
+    if (t.joinable()) {
+      t.join();
+    }
+  }
+  std::lock_guard lock(impl_->mutex);
+  if (impl_->failure) {
+    std::rethrow_exception(std::exchange(impl_->failure, nullptr));
+  }
+}
+
+std::map<std::string, std::vector<recorded_request>> delay_server::records() const {
+  return impl_->ctx.records.snapshot();
+}
+
+std::string delay_server::records_json() const { return impl_->ctx.records.to_json(); }
+
+void delay_server::write_metrics_file() const {
+  const auto& path = impl_->ctx.options.metrics_file;
+  std::ofstream file(path, std::ios::trunc);
+  file << records_json();
+  file.close();
+  if (!file) {
+    throw std::runtime_error("cannot write metrics file '" + path.string() + "'");
+  }
+}
+
+std::string delay_server::prometheus_text() const {
+  const auto& ctx = impl_->ctx;
+  return ctx.stats.render_prometheus(ctx.capacity ? ctx.capacity->waiting() : 0, ctx.options.capacity);
+}
+
+} // namespace overlap

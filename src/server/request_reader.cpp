@@ -1,0 +1,52 @@
+#include "server/request_reader.hpp"
+
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
+
+namespace overlap::server {
+
+namespace http = boost::beast::http;
+
+request_reader::request_reader(request_buffers& buffers) : buffers_(buffers) {
+  buffers_.method.clear();
+  buffers_.target.clear();
+  buffers_.body.clear();
+  buffers_.idempotency_key.clear();
+}
+
+void request_reader::on_request_impl(http::verb, string_view method, string_view target, int version,
+                                     error_code&) {
+  buffers_.method.assign(method.data(), method.size());
+  buffers_.target.assign(target.data(), target.size());
+  version_ = version;
+}
+
+void request_reader::on_response_impl(int, string_view, int, error_code& ec) {
+  ec = http::error::bad_version; // never called for a request parser
+}
+
+void request_reader::on_field_impl(http::field name, string_view name_string, string_view value, error_code&) {
+  if (name == http::field::expect) {
+    expect_continue_ = boost::beast::iequals(value, "100-continue");
+  } else if (boost::beast::iequals(name_string, "Idempotency-Key")) {
+    buffers_.idempotency_key.assign(value.data(), value.size());
+  }
+}
+
+void request_reader::on_body_init_impl(const boost::optional<std::uint64_t>& content_length, error_code&) {
+  if (content_length) {
+    buffers_.body.reserve(static_cast<std::size_t>(*content_length)); // bounded by body_limit
+  }
+}
+
+std::size_t request_reader::on_body_impl(string_view body, error_code&) {
+  buffers_.body.append(body.data(), body.size());
+  return body.size();
+}
+
+std::size_t request_reader::on_chunk_body_impl(std::uint64_t, string_view body, error_code&) {
+  buffers_.body.append(body.data(), body.size());
+  return body.size();
+}
+
+} // namespace overlap::server

@@ -1,0 +1,48 @@
+#pragma once
+// An HTTP request parser that keeps only what the delay server uses (method, target,
+// body, a few headers) in buffers owned by the connection. Beast's request_parser
+// stores every header field in its own allocation; this one allocates nothing per
+// request once the connection's buffers have grown.
+#include <boost/beast/http/basic_parser.hpp>
+
+#include <string>
+
+namespace overlap::server {
+
+/// Buffers a connection reuses for every request it reads.
+struct request_buffers {
+  std::string method;
+  std::string target;
+  std::string body;
+  std::string idempotency_key;
+};
+
+class request_reader : public boost::beast::http::basic_parser<true> {
+public:
+  explicit request_reader(request_buffers& buffers);
+
+  bool expects_continue() const noexcept { return expect_continue_; }
+  int http_version() const noexcept { return version_; }
+
+private:
+  using error_code = boost::beast::error_code;
+  using string_view = boost::beast::string_view;
+
+  void on_request_impl(boost::beast::http::verb, string_view method, string_view target, int version,
+                       error_code&) override;
+  void on_response_impl(int, string_view, int, error_code& ec) override;
+  void on_field_impl(boost::beast::http::field name, string_view name_string, string_view value,
+                     error_code&) override;
+  void on_header_impl(error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>& content_length, error_code&) override;
+  std::size_t on_body_impl(string_view body, error_code&) override;
+  void on_chunk_header_impl(std::uint64_t, string_view, error_code&) override {}
+  std::size_t on_chunk_body_impl(std::uint64_t, string_view body, error_code&) override;
+  void on_finish_impl(error_code&) override {}
+
+  request_buffers& buffers_;
+  bool expect_continue_ = false;
+  int version_ = 11;
+};
+
+} // namespace overlap::server

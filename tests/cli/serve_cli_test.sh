@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# `overlap serve` as a user runs it: help, bad options, start, a request, SIGINT.
+set -euo pipefail
+overlap=$1
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$overlap" --help >/dev/null || fail "--help"
+"$overlap" serve --help | grep -q -- "--capacity" || fail "serve --help lists --capacity"
+
+expect_usage_error() {
+  local status=0
+  "$overlap" "$@" >"$work/out" 2>"$work/err" || status=$?
+  [ "$status" -eq 2 ] || fail "'$*' exited $status, not 2"
+  [ "$(wc -l <"$work/err")" -eq 1 ] || fail "'$*' printed more than one line: $(cat "$work/err")"
+}
+expect_usage_error serve --port notaport
+expect_usage_error serve --threads 0
+expect_usage_error serve --bogus
+expect_usage_error nosuchcommand
+echo "ok: usage errors exit 2 with one line"
+
+"$overlap" serve --port 0 --metrics-file "$work/metrics.json" >"$work/serve.out" 2>"$work/serve.err" &
+server_pid=$!
+for _ in $(seq 100); do
+  grep -q "^listening on " "$work/serve.out" 2>/dev/null && break
+  sleep 0.05
+done
+url=$(head -n 1 "$work/serve.out" | sed -n 's/^listening on //p')
+[[ "$url" =~ ^http://127\.0\.0\.1:[0-9]+$ ]] || fail "first line was '$(head -n 1 "$work/serve.out")'"
+echo "ok: $(head -n 1 "$work/serve.out")"
+
+[ "$(curl -s "$url/add?name=cli&delay=10")" = "." ] || fail "GET /add did not answer ."
+status=$(curl -s -o /dev/null -w '%{http_code}' "$url/add?name=cli&delay=x")
+[ "$status" = 400 ] || fail "bad delay gave $status"
+
+port=${url##*:}
+status=0
+"$overlap" serve --port "$port" >/dev/null 2>"$work/second.err" || status=$?
+[ "$status" -ne 0 ] || fail "a second server on a taken port exited 0"
+grep -q "cannot listen" "$work/second.err" || fail "port in use said: $(cat "$work/second.err")"
+echo "ok: port in use: $(cat "$work/second.err")"
+
+kill -INT "$server_pid"
+status=0
+wait "$server_pid" || status=$?
+server_pid=""
+[ "$status" -eq 0 ] || fail "SIGINT exit status $status"
+grep -q '"cli": \[{"start": ' "$work/metrics.json" || fail "metrics file not written on exit"
+echo "ok: SIGINT stops with status 0 and writes the metrics file"
