@@ -1,0 +1,59 @@
+#include "overlap/task_group.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <cassert>
+
+namespace overlap {
+
+namespace asio = boost::asio;
+
+task_group::task_group(asio::any_io_executor executor)
+    : executor_(std::move(executor)), idle_(executor_, asio::steady_timer::time_point::max()) {}
+
+task_group::~task_group() {
+  // Destroying a group with running tasks would leave them writing to freed memory.
+  assert(running_ == 0 && "task_group destroyed with running tasks: co_await wait() first");
+}
+
+void task_group::spawn(asio::awaitable<void> task) {
+  auto signal = signals_.emplace(signals_.end());
+  ++running_;
+  asio::co_spawn(executor_, std::move(task),
+                 asio::bind_cancellation_slot(signal->slot(), [this, signal](std::exception_ptr failure) {
+                   finished(signal, std::move(failure));
+                 }));
+}
+
+void task_group::finished(std::list<asio::cancellation_signal>::iterator signal, std::exception_ptr failure) {
+  signals_.erase(signal);
+  if (failure) {
+    failures_.push_back(std::move(failure));
+  }
+  if (--running_ == 0) {
+    idle_.cancel();
+  }
+}
+
+asio::awaitable<void> task_group::wait() {
+  while (running_ > 0) {
+    co_await idle_.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  if (rethrown_ < failures_.size()) {
+    // Each failure is rethrown by at most one wait, so a second wait does not repeat it.
+    auto first = failures_[rethrown_];
+    rethrown_ = failures_.size();
+    std::rethrow_exception(first);
+  }
+}
+
+void task_group::cancel() {
+  for (auto& signal : signals_) {
+    signal.emit(asio::cancellation_type::terminal);
+  }
+}
+
+} // namespace overlap
