@@ -40,11 +40,16 @@ public:
   const std::vector<std::exception_ptr>& failures() const noexcept { return failures_; }
 
 private:
-  void finished(std::list<boost::asio::cancellation_signal>::iterator signal, std::exception_ptr failure);
+  using signal_list = std::list<boost::asio::cancellation_signal>;
+  void finished(signal_list::iterator signal, std::exception_ptr failure);
+  void forget_finished();
 
   boost::asio::any_io_executor executor_;
   boost::asio::steady_timer idle_; // never expires; cancelled to wake `wait`
-  std::list<boost::asio::cancellation_signal> signals_;
+  signal_list signals_;
+  // A task's signal must outlive the completion handler bound to its slot, so it is
+  // erased later, outside that handler.
+  std::vector<signal_list::iterator> finished_signals_;
   std::vector<std::exception_ptr> failures_;
   std::size_t running_ = 0;
   std::size_t rethrown_ = 0;

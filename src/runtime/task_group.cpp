@@ -15,11 +15,13 @@ task_group::task_group(asio::any_io_executor executor)
     : executor_(std::move(executor)), idle_(executor_, asio::steady_timer::time_point::max()) {}
 
 task_group::~task_group() {
+  forget_finished();
   // Destroying a group with running tasks would leave them writing to freed memory.
   assert(running_ == 0 && "task_group destroyed with running tasks: co_await wait() first");
 }
 
 void task_group::spawn(asio::awaitable<void> task) {
+  forget_finished();
   auto signal = signals_.emplace(signals_.end());
   ++running_;
   asio::co_spawn(executor_, std::move(task),
@@ -28,8 +30,8 @@ void task_group::spawn(asio::awaitable<void> task) {
                  }));
 }
 
-void task_group::finished(std::list<asio::cancellation_signal>::iterator signal, std::exception_ptr failure) {
-  signals_.erase(signal);
+void task_group::finished(signal_list::iterator signal, std::exception_ptr failure) {
+  finished_signals_.push_back(signal);
   if (failure) {
     failures_.push_back(std::move(failure));
   }
@@ -42,6 +44,7 @@ asio::awaitable<void> task_group::wait() {
   while (running_ > 0) {
     co_await idle_.async_wait(asio::as_tuple(asio::use_awaitable));
   }
+  forget_finished();
   if (rethrown_ < failures_.size()) {
     // Each failure is rethrown by at most one wait, so a second wait does not repeat it.
     auto first = failures_[rethrown_];
@@ -50,7 +53,15 @@ asio::awaitable<void> task_group::wait() {
   }
 }
 
+void task_group::forget_finished() {
+  for (auto signal : finished_signals_) {
+    signals_.erase(signal);
+  }
+  finished_signals_.clear();
+}
+
 void task_group::cancel() {
+  forget_finished();
   for (auto& signal : signals_) {
     signal.emit(asio::cancellation_type::terminal);
   }

@@ -1,0 +1,12 @@
+// noio: hash only. The floor: what the CPU work alone costs on one core.
+#include "workload/run_context.hpp"
+
+namespace overlap::workload {
+
+void run_noio(run_context& ctx) {
+  for (std::size_t i = 0; i < ctx.options.n; ++i) {
+    ctx.hash_task(i);
+  }
+}
+
+} // namespace overlap::workload
