@@ -1,6 +1,7 @@
 // One client connection of the delay server: read a request, route it, wait if asked,
 // answer; repeat while the client keeps the connection alive.
 #include "server/http_response.hpp"
+#include "server/request_io.hpp"
 #include "server/request_reader.hpp"
 #include "server/routes.hpp"
 #include "server/server_state.hpp"
@@ -14,7 +15,6 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/read.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/string_view.hpp>
 
@@ -36,8 +36,9 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t header_limit_bytes = 8 * 1024;
 constexpr std::uint64_t body_limit_bytes = 1024 * 1024;
 constexpr std::size_t first_read_bytes = 1024;
-constexpr std::size_t buffer_limit_bytes = header_limit_bytes + body_limit_bytes + 64 * 1024;
-constexpr std::string_view continue_response = "HTTP/1.1 100 Continue\r\n\r\n";
+// The parser takes body bytes out of the buffer as they come, so the buffer holds at
+// most a header and one read's worth beyond it.
+constexpr std::size_t buffer_limit_bytes = header_limit_bytes + 64 * 1024;
 
 } // namespace
 
@@ -216,7 +217,7 @@ asio::awaitable<void> answer_read_error(connection_state& st, shard& sh, const e
   sh.ctx.stats.count_request(sh.index, route::other, status);
   ex.body = std::string(reason_phrase(status)) + ": " + ec.message() + "\n";
   format_response(ex.response, response_head{.status = status, .keep_alive = false}, ex.body);
-  co_await asio::async_write(st.socket, asio::buffer(ex.response), use_tuple);
+  co_await write_fully(st.socket, ex.response);
 }
 
 asio::awaitable<void> read_requests(connection_state& st, shard& sh) {
@@ -241,14 +242,8 @@ asio::awaitable<void> read_requests(connection_state& st, shard& sh) {
     request_reader reader(ex.request);
     reader.header_limit(header_limit_bytes);
     reader.body_limit(body_limit_bytes);
-    auto [ec, n] = co_await http::async_read_header(st.socket, buffer, reader, use_tuple);
-    if (!ec && !reader.is_done()) {
-      if (reader.expects_continue()) {
-        co_await asio::async_write(st.socket, asio::buffer(continue_response), use_tuple);
-      }
-      std::tie(ec, n) = co_await http::async_read(st.socket, buffer, reader, use_tuple);
-    }
-    if (ec) {
+    reader.eager(true);
+    if (auto ec = co_await read_request(st.socket, buffer, reader)) {
       co_await answer_read_error(st, sh, ec, ex);
       co_return;
     }
@@ -266,7 +261,7 @@ asio::awaitable<void> read_requests(connection_state& st, shard& sh) {
     format_response(ex.response, head, *body);
     sh.ctx.stats.count_request(sh.index, decision.label, head.status);
     st.deadline = steady::now() + options.header_timeout; // the client must read the answer
-    auto [write_ec, written] = co_await asio::async_write(st.socket, asio::buffer(ex.response), use_tuple);
+    const auto write_ec = co_await write_fully(st.socket, ex.response);
     sh.ctx.stats.request_finished(sh.index);
     if (write_ec || !head.keep_alive) {
       co_return;
@@ -283,6 +278,8 @@ void close_socket(tcp::socket& socket) {
 } // namespace
 
 asio::awaitable<void> serve_connection(tcp::socket socket, shard& sh) {
+  error_code ignored;
+  socket.non_blocking(true, ignored); // write_fully tries a write at once
   connection_state st(std::move(socket));
   registration registered(sh, st);
   co_await (read_requests(st, sh) || watch_deadline(st, sh.ctx.options.header_timeout));

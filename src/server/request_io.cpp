@@ -1,0 +1,73 @@
+#include "server/request_io.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/error.hpp>
+
+namespace overlap::server {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using boost::system::error_code;
+
+namespace {
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t read_chunk_bytes = 4096;
+constexpr std::string_view continue_response = "HTTP/1.1 100 Continue\r\n\r\n";
+} // namespace
+
+asio::awaitable<error_code> read_request(asio::ip::tcp::socket& socket, boost::beast::flat_buffer& buffer,
+                                         request_reader& reader) {
+  bool answered_continue = false;
+  for (;;) {
+    if (buffer.size() > 0) {
+      error_code ec;
+      const auto used = reader.put(buffer.data(), ec);
+      buffer.consume(used);
+      if (!ec && reader.is_done()) {
+        co_return ec;
+      }
+      if (ec && ec != http::error::need_more) {
+        co_return ec;
+      }
+      if (!ec && used > 0) {
+        continue; // the header is done; parse the buffered body next
+      }
+    }
+    if (reader.is_header_done() && reader.expects_continue() && !answered_continue) {
+      answered_continue = true;
+      if (auto ec = co_await write_fully(socket, continue_response)) {
+        co_return ec;
+      }
+    }
+    const std::size_t room = buffer.max_size() - buffer.size();
+    if (room == 0) {
+      co_return http::error::buffer_overflow;
+    }
+    auto [ec, n] = co_await socket.async_read_some(buffer.prepare(std::min(room, read_chunk_bytes)), use_tuple);
+    if (ec == asio::error::eof) {
+      co_return reader.got_some() ? http::error::partial_message : http::error::end_of_stream;
+    }
+    if (ec) {
+      co_return ec;
+    }
+    buffer.commit(n);
+  }
+}
+
+asio::awaitable<error_code> write_fully(asio::ip::tcp::socket& socket, std::string_view data) {
+  error_code ec;
+  const auto sent = socket.write_some(asio::buffer(data), ec);
+  if (!ec && sent == data.size()) {
+    co_return ec;
+  }
+  if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
+    co_return ec;
+  }
+  const auto rest = ec ? data : data.substr(sent);
+  auto [write_ec, written] = co_await asio::async_write(socket, asio::buffer(rest), use_tuple);
+  co_return write_ec;
+}
+
+} // namespace overlap::server
