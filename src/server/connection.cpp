@@ -159,8 +159,15 @@ asio::awaitable<std::optional<std::string_view>> carry_out(shard& sh, const rout
   }
   case action::save: {
     semaphore_permit permit;
-    if (!co_await admit(ctx, permit) || !co_await sleep_for(sh, ctx.options.post_delay)) {
+    if (!co_await admit(ctx, permit)) {
       co_return std::nullopt;
+    }
+    const double start = epoch_seconds_now();
+    if (!co_await sleep_for(sh, ctx.options.post_delay)) {
+      co_return std::nullopt;
+    }
+    if (ex.target.add.has_name) { // POST /add?name=N is recorded like a GET, to see overlap
+      ctx.records.add(sh.index, ex.target.add.name, start, epoch_seconds_now());
     }
     ex.body = "{\"result\": ";
     ex.body += boost::json::serialize(boost::json::string_view(ex.request.body));

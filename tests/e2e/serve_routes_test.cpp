@@ -187,3 +187,14 @@ TEST(serve_routes, a_port_in_use_is_a_clear_error) {
     EXPECT_NE(std::string(e.what()).find("cannot listen on 127.0.0.1:"), std::string::npos) << e.what();
   }
 }
+
+TEST(serve_routes, a_named_post_is_recorded_like_a_get) {
+  auto options = running_server::defaults();
+  options.post_delay = 5ms;
+  running_server s(options);
+  EXPECT_EQ(http_request(s.port(), "POST", "/add?name=db", "r").status, 200);
+  EXPECT_EQ(http_request(s.port(), "POST", "/add", "r").status, 200);
+  const auto records = s.server().records();
+  ASSERT_EQ(records.size(), 1U);
+  EXPECT_EQ(records.at("db").size(), 1U);
+}
