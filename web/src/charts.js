@@ -165,11 +165,20 @@ function draw_vertical_marker(u, value, label, colour) {
   ctx.restore();
 }
 
-/** Pixels in the plotting area that are clearly coloured (grid and axes are grey). */
+/**
+ * Pixels in the plotting area that are clearly coloured (grid and axes are grey). It
+ * reads a copy, so the chart's own canvas is never read back (which would slow it down).
+ */
+const scratch = document.createElement("canvas");
 function coloured_pixels(u) {
   const {left, top, width, height} = u.bbox;
   if (width < 1 || height < 1) return 0;
-  const px = u.ctx.getImageData(left, top, width, height).data;
+  scratch.width = width;
+  scratch.height = height;
+  const ctx = scratch.getContext("2d", {willReadFrequently: true});
+  ctx.clearRect(0, 0, width, height);
+  ctx.drawImage(u.ctx.canvas, left, top, width, height, 0, 0, width, height);
+  const px = ctx.getImageData(0, 0, width, height).data;
   let n = 0;
   for (let i = 0; i < px.length; i += 4) {
     const hi = Math.max(px[i], px[i + 1], px[i + 2]);

@@ -61,10 +61,18 @@ function timeline_chart(parent, spec) {
       },
     }),
   });
+  // The zoom self-test's target: a few rows around the middle segment of the first layer.
+  entry.zoom_target = () => {
+    const first = spec.layers[0];
+    const i = Math.floor(first.start.length / 2);
+    const pad = Math.max((first.end[i] - first.start[i]) * 0.5, 1e-4);
+    return {x: {min: first.start[i] - pad, max: first.end[i] + pad}, y: {min: first.row[i] - 3, max: first.row[i] + 3}};
+  };
   return entry;
 }
 
-function entry_drawn(entry, n) { if (entry) entry.segments = n; }
+// The count at the first draw: the whole run, before any zoom.
+function entry_drawn(entry, n) { if (entry && entry.segments === undefined) entry.segments = n; }
 
 /** Row number -> position in the columns, built on first use (hovering). */
 function row_lookup(rows) {
