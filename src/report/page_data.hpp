@@ -1,0 +1,17 @@
+#pragma once
+// The data the page draws, as one JSON document (the page's only input).
+#include "report/inputs.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <vector>
+
+namespace overlap::report {
+
+/// {"inputs": [header...], "crawl_results", "crawl_timelines", "sweeps",
+///  "workload_results", "workload_timelines"}: each entry names its input by position
+/// in "inputs". Times are rounded to the microsecond, which is below anything the
+/// page can show and keeps a 100,000-request timeline a few megabytes.
+boost::json::value page_data(const std::vector<input>& inputs);
+
+} // namespace overlap::report
