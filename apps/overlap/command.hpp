@@ -12,5 +12,6 @@ struct command {
 };
 
 command add_serve_command(CLI::App& parent);
+command add_crawl_command(CLI::App& parent);
 
 } // namespace overlap::cli
