@@ -1,0 +1,115 @@
+#pragma once
+// The book's crawler experiment: fetch N URLs (a base URL plus 10 random distinct
+// lowercase letters) with at most C requests in flight, in one of five concurrency
+// styles, and measure how close the time gets to the limit ceil(N/C) x delay.
+#include "overlap/failure_kind.hpp"
+#include "overlap/timeline.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace overlap {
+
+enum class crawl_strategy : unsigned char {
+  serial,    ///< a blocking client, one request at a time (requests)
+  callback,  ///< Asio completion handlers chained (tornado's callbacks)
+  stackful,  ///< asio::spawn on Boost.Context + semaphore (gevent)
+  curl,      ///< libcurl multi, capped connections, on the Asio loop (tornado + curl)
+  coroutine, ///< C++20 coroutines + semaphore + keep-alive session (aiohttp)
+};
+
+/// Every strategy, in the order `--strategy all` runs them.
+std::span<const crawl_strategy> all_crawl_strategies() noexcept;
+std::string_view to_string(crawl_strategy strategy) noexcept;
+std::optional<crawl_strategy> parse_crawl_strategy(std::string_view name) noexcept;
+
+/// How far a run has got; given to crawl_options::on_progress.
+struct crawl_progress {
+  std::size_t done = 0; // requests finished (succeeded or finally failed)
+  std::size_t n = 0;
+  std::size_t errors = 0; // failed attempts so far
+  double seconds = 0;
+};
+
+struct crawl_options {
+  /// `http://host[:port]/path?query`; request i fetches base_url + 10 letters.
+  std::string base_url;
+  crawl_strategy strategy = crawl_strategy::coroutine;
+  std::size_t n = 1000;
+  std::size_t concurrency = 100;
+  /// The server's delay, for the limit ceil(n / concurrency) x delay only.
+  std::chrono::milliseconds delay{100};
+  /// Per attempt: connect (if needed), write and read the whole answer.
+  std::chrono::milliseconds timeout{10'000};
+  /// Further attempts after a failure, with exponential backoff (50 ms doubling,
+  /// at most 1 s).
+  unsigned retries = 2;
+  bool keep_alive = true;
+  bool record_timeline = false;
+  std::uint64_t seed = 0; // of the URL suffixes; 0 picks one at random
+  /// Called from the crawling thread at most twice a second, first after 2 s.
+  std::function<void(const crawl_progress&)> on_progress;
+};
+
+struct latency_summary {
+  double p50_ms = 0;
+  double p90_ms = 0;
+  double p99_ms = 0;
+  double max_ms = 0;
+};
+
+/// One run's outcome. Memory does not grow with n, except `timeline` when asked for.
+struct crawl_result {
+  crawl_strategy strategy = crawl_strategy::coroutine;
+  std::size_t n = 0;
+  std::size_t concurrency = 0;
+  std::chrono::milliseconds delay{0};
+  std::uint64_t result = 0; // the sum of the body lengths of the successful answers
+  double seconds = 0;       // from the first request's start to the last one's end
+  std::size_t succeeded = 0;
+  std::size_t failed = 0;        // requests that failed on their last attempt
+  failure_counts errors_by_kind{}; // every failed attempt, by kind
+  std::size_t retries = 0;       // attempts beyond each request's first
+  std::size_t connections = 0;   // connections opened
+  latency_summary latency;       // per request, first attempt's start to the end
+  bool extrapolated = false;     // seconds scaled up from a shorter run (see extrapolate)
+  std::vector<request_span> timeline; // when options.record_timeline, in completion order
+
+  /// ceil(n / concurrency) x delay: the time a perfect crawler would take.
+  double limit_seconds() const noexcept;
+  /// limit / seconds: 1 is perfect.
+  double efficiency() const noexcept;
+  double requests_per_second() const noexcept;
+  std::size_t errors() const noexcept;
+};
+
+/// The `delay=` query value of a base URL in milliseconds, if it has a valid one.
+std::optional<std::chrono::milliseconds> delay_in_url(std::string_view base_url) noexcept;
+
+/// Throws std::invalid_argument, with a one-line reason, for options run_crawl
+/// refuses: a base URL that is not an absolute http:// URL, n or concurrency 0, a
+/// timeout that is not positive, a negative delay.
+void validate_crawl_options(const crawl_options& options);
+
+/// Runs one crawl on the calling thread and returns when every request has finished.
+/// No request's failure aborts the run; failures are counted in the result. Throws
+/// what validate_crawl_options throws, and boost::system::system_error if the host
+/// cannot be resolved.
+crawl_result run_crawl(const crawl_options& options);
+
+/// The result of `measured` (a run of fewer requests) scaled to `n` requests, as
+/// the book reports the serial crawler: seconds, counts and the result scale by
+/// n / measured.n; latencies stay; marked extrapolated.
+crawl_result extrapolate(const crawl_result& measured, std::size_t n);
+
+/// The `--json` result file: the common header, kind "result", and one entry per run.
+std::string crawl_results_json(const run_header& header, std::span<const crawl_result> runs);
+
+} // namespace overlap

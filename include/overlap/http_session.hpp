@@ -1,0 +1,105 @@
+#pragma once
+// A keep-alive HTTP/1.1 client session for C++20 coroutines: the book's aiohttp
+// ClientSession. Connections are pooled and capped; failures are values, not throws.
+#include "overlap/failure_kind.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/system/error_code.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace overlap {
+
+/// Where in an exchange a request failed.
+enum class http_phase : unsigned char { connect, write, read };
+
+/// One header line to add to a request (`Idempotency-Key: ...`).
+struct http_header {
+  std::string_view name;
+  std::string_view value;
+};
+
+/// The outcome of one request. On success `failure` is empty and `status`/`body` hold
+/// the answer, whatever the status; on failure `failure` says how (a status is never
+/// a failure here: the caller decides what a 500 means).
+struct http_response {
+  struct failure_info {
+    http_phase phase;
+    failure_kind kind; // never failure_kind::status
+    boost::system::error_code error;
+  };
+
+  int status = 0;
+  std::string body;
+  std::optional<failure_info> failure;
+
+  bool completed() const noexcept { return !failure.has_value(); }
+  bool succeeded() const noexcept { return completed() && status >= 200 && status < 300; }
+};
+
+struct http_session_options {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 80;
+  /// Connections open at once, busy or idle. Requests beyond it wait, in arrival
+  /// order, for a connection to come free.
+  std::size_t max_connections = 100;
+  /// From the start of the exchange on a connection (connect included) to the last
+  /// byte of the answer. Waiting for a free connection is not counted.
+  std::chrono::milliseconds timeout{10'000};
+  /// False: every request says `Connection: close` and gets a new connection.
+  bool keep_alive = true;
+  std::size_t body_limit_bytes = 8 * 1024 * 1024;
+};
+
+/// A pool of HTTP/1.1 connections to one host.
+/// - A request takes the most recently idle connection (LIFO: warm ones first), else
+///   opens a new one if fewer than max_connections exist, else waits (FIFO).
+/// - A new connection's request is written as soon as it is connected.
+/// - TCP_NODELAY on every connection; each connection reuses its buffers.
+/// - A connection is reused only after a complete answer that allows keep-alive.
+/// - Failed requests are not retried: a stale keep-alive connection shows up as a
+///   `reset` failure and the caller's retry policy decides.
+/// Threading: use from one thread (the executor must not run handlers concurrently:
+/// an io_context run by one thread, or a strand). The session must outlive every
+/// request started on it; destroying it closes its connections.
+class http_session {
+public:
+  /// Resolves `host` now (blocking; a numeric address costs nothing). Throws
+  /// boost::system::system_error if it cannot be resolved.
+  http_session(boost::asio::any_io_executor executor, http_session_options options);
+  http_session(const http_session&) = delete;
+  http_session& operator=(const http_session&) = delete;
+  ~http_session();
+
+  /// GET `target` (origin form: "/path?query"). Views passed to get and post must stay
+  /// valid until the returned awaitable completes. Throws only if the session is
+  /// destroyed while the request waits for a connection.
+  boost::asio::awaitable<http_response> get(std::string_view target);
+
+  /// POST `body` to `target` with extra headers (Content-Length is added).
+  boost::asio::awaitable<http_response> post(std::string_view target, std::string_view body,
+                                             std::span<const http_header> headers = {});
+
+  /// Closes the idle connections (requests in flight finish normally). The session
+  /// stays usable: later requests open new connections.
+  void close();
+
+  std::size_t open_connections() const noexcept;
+  std::size_t idle_connections() const noexcept;
+  /// Connections opened since construction (how well keep-alive worked).
+  std::size_t connections_opened() const noexcept;
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace overlap

@@ -1,0 +1,167 @@
+// The tornado callback crawler as Asio completion handlers: C chains, each a little
+// state machine whose every step names the next as its completion handler:
+//
+//   next -> connect -> on_connect -> on_write -> on_read -> next ...
+//
+// No coroutine anywhere: what a coroutine would keep in local variables lives in the
+// chain object, and every `this` capture relies on the chains outliving the loop.
+#include "crawl/crawl_job.hpp"
+#include "http/connection_pool.hpp"
+#include "http/request_text.hpp"
+#include "http/response_reader.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/read.hpp>
+
+#include <optional>
+#include <vector>
+
+namespace overlap::crawl {
+
+namespace asio = boost::asio;
+namespace beast_http = boost::beast::http;
+using boost::system::error_code;
+
+namespace {
+
+struct shared_state {
+  crawl_job& job;
+  http::connection_pool pool;
+  std::uint64_t next_index = 0;
+  std::size_t active_chains = 0;
+};
+
+class chain {
+public:
+  chain(shared_state& s, asio::io_context& ctx) : s_(s), pause_(ctx) {}
+  chain(const chain&) = delete;
+  chain& operator=(const chain&) = delete;
+
+  /// Takes the next request, if any is left.
+  void next() {
+    if (s_.next_index >= s_.job.options.n) {
+      if (--s_.active_chains == 0) {
+        s_.pool.close_all(); // the last chain is done: let the loop run dry
+      }
+      return;
+    }
+    index_ = s_.next_index++;
+    s_.job.urls.next_target(target_);
+    start_ = steady_clock::now();
+    attempt_ = 0;
+    try_once();
+  }
+
+private:
+  void try_once() {
+    conn_ = s_.pool.take();
+    http::format_get(conn_->request, target_, s_.job.host_header, s_.pool.keep_alive());
+    conn_->start_deadline(s_.job.options.timeout);
+    if (conn_->connected) {
+      write();
+      return;
+    }
+    if (const auto ec = conn_->open()) {
+      // Out of descriptors, say: fail later, not by recursion (n failures in a row
+      // would otherwise nest n calls deep).
+      asio::post(conn_->socket.get_executor(), [this, ec] { fail(http_phase::connect, ec); });
+      return;
+    }
+    conn_->socket.async_connect(s_.job.endpoint, [this](const error_code& ec) { on_connect(ec); });
+  }
+
+  void on_connect(const error_code& ec) {
+    if (ec) {
+      fail(http_phase::connect, ec);
+      return;
+    }
+    conn_->connected = true;
+    write();
+  }
+
+  void write() {
+    asio::async_write(conn_->socket, asio::buffer(conn_->request),
+                      [this](const error_code& ec, std::size_t) { on_write(ec); });
+  }
+
+  void on_write(const error_code& ec) {
+    if (ec) {
+      fail(http_phase::write, ec);
+      return;
+    }
+    reader_.emplace(conn_->body);
+    reader_->header_limit(http::header_limit_bytes);
+    reader_->body_limit(s_.pool.body_limit_bytes());
+    beast_http::async_read(conn_->socket, conn_->buffer, *reader_,
+                           [this](const error_code& ec, std::size_t) { on_read(ec); });
+  }
+
+  void on_read(const error_code& ec) {
+    if (ec) {
+      fail(http_phase::read, ec);
+      return;
+    }
+    const int status = reader_->status();
+    const auto bytes = conn_->body.size();
+    s_.pool.give_back(std::move(conn_), reader_->keep_alive());
+    if (is_success_status(status)) {
+      s_.job.accounting.finished(index_, start_, status, bytes, true);
+      next();
+      return;
+    }
+    failed(failure_kind::status, status);
+  }
+
+  void fail(http_phase phase, const error_code& ec) {
+    const auto kind = http::classify_failure(phase, ec, conn_->timed_out());
+    s_.pool.give_back(std::move(conn_), false);
+    failed(kind, 0);
+  }
+
+  void failed(failure_kind kind, int status) {
+    auto& job = s_.job;
+    job.accounting.attempt_failed(kind);
+    if (attempt_ >= job.options.retries) {
+      job.accounting.finished(index_, start_, status, 0, false);
+      next();
+      return;
+    }
+    job.accounting.retrying();
+    pause_.expires_after(crawl_job::backoff(attempt_++));
+    pause_.async_wait([this](const error_code&) { try_once(); });
+  }
+
+  shared_state& s_;
+  asio::steady_timer pause_;
+  std::shared_ptr<http::client_connection> conn_;
+  std::optional<http::response_reader> reader_;
+  std::string target_;
+  std::uint64_t index_ = 0;
+  steady_clock::time_point start_{};
+  unsigned attempt_ = 0;
+};
+
+} // namespace
+
+void crawl_callback(crawl_job& job) {
+  asio::io_context ctx(1);
+  shared_state s{job, http::connection_pool(ctx.get_executor(), http::body_limit_bytes, job.options.keep_alive)};
+  const auto chains_count = std::min<std::size_t>(job.options.concurrency, job.options.n);
+  std::vector<std::unique_ptr<chain>> chains;
+  chains.reserve(chains_count);
+  for (std::size_t i = 0; i < chains_count; ++i) {
+    chains.push_back(std::make_unique<chain>(s, ctx));
+  }
+  s.active_chains = chains_count;
+  job.accounting.begin();
+  for (auto& c : chains) {
+    c->next();
+  }
+  ctx.run();
+  job.connections_opened = s.pool.opened();
+}
+
+} // namespace overlap::crawl

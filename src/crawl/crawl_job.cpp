@@ -1,0 +1,84 @@
+#include "crawl/crawl_job.hpp"
+
+#include "http/request_text.hpp"
+
+#include <algorithm>
+
+namespace overlap::crawl {
+
+namespace {
+constexpr auto first_progress_after = std::chrono::seconds(2);
+constexpr auto progress_period = std::chrono::milliseconds(500);
+} // namespace
+
+crawl_accounting::crawl_accounting(const crawl_options& options) : options_(options) {
+  result_.strategy = options.strategy;
+  result_.n = options.n;
+  result_.concurrency = options.concurrency;
+  result_.delay = options.delay;
+  if (options.record_timeline) {
+    result_.timeline.reserve(options.n);
+  }
+}
+
+void crawl_accounting::begin() {
+  origin_ = steady_clock::now();
+  last_end_ = origin_;
+  next_progress_ = origin_ + first_progress_after;
+}
+
+void crawl_accounting::attempt_failed(failure_kind kind) noexcept {
+  ++result_.errors_by_kind[static_cast<std::size_t>(kind)];
+}
+
+void crawl_accounting::finished(std::uint64_t index, steady_clock::time_point start, int status,
+                                std::uint64_t bytes, bool ok) {
+  const auto end = steady_clock::now();
+  last_end_ = std::max(last_end_, end);
+  ++done_;
+  if (ok) {
+    ++result_.succeeded;
+    result_.result += bytes;
+  } else {
+    ++result_.failed;
+  }
+  latency_.add(end - start);
+  if (options_.record_timeline) {
+    using seconds = std::chrono::duration<double>;
+    result_.timeline.push_back(request_span{index, seconds(start - origin_).count(), seconds(end - origin_).count(),
+                                            status, ok ? bytes : 0});
+  }
+  if (end >= next_progress_ && options_.on_progress) {
+    report_progress(end);
+  }
+}
+
+void crawl_accounting::report_progress(steady_clock::time_point now) {
+  next_progress_ = now + progress_period;
+  crawl_progress p;
+  p.done = done_;
+  p.n = options_.n;
+  p.errors = result_.errors();
+  p.seconds = std::chrono::duration<double>(now - origin_).count();
+  options_.on_progress(p);
+}
+
+crawl_result crawl_accounting::take_result(std::size_t connections_opened) {
+  result_.seconds = std::chrono::duration<double>(last_end_ - origin_).count();
+  result_.connections = connections_opened;
+  result_.latency = latency_summary{latency_.quantile_ms(0.50), latency_.quantile_ms(0.90),
+                                    latency_.quantile_ms(0.99), latency_.max_ms()};
+  return std::move(result_);
+}
+
+crawl_job::crawl_job(const crawl_options& o, http_base b, boost::asio::ip::tcp::endpoint e)
+    : options(o), base(std::move(b)), endpoint(e), host_header(http::host_header_for(base.host, base.port)),
+      urls(base.target_prefix, o.seed), accounting(o) {}
+
+std::chrono::milliseconds crawl_job::backoff(unsigned attempt) noexcept {
+  constexpr std::chrono::milliseconds first{50};
+  constexpr std::chrono::milliseconds cap{1000};
+  return attempt >= 5 ? cap : std::min(cap, first * (1 << attempt));
+}
+
+} // namespace overlap::crawl

@@ -1,0 +1,180 @@
+// http_session: a capped pool of keep-alive connections driven by C++20 coroutines.
+#include "overlap/http_session.hpp"
+
+#include "http/client_connection.hpp"
+#include "http/request_text.hpp"
+#include "http/response_reader.hpp"
+#include "overlap/async_semaphore.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <vector>
+
+namespace overlap {
+
+namespace asio = boost::asio;
+namespace beast_http = boost::beast::http;
+using asio::ip::tcp;
+using boost::system::error_code;
+using connection_ptr = std::shared_ptr<http::client_connection>;
+
+namespace {
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+} // namespace
+
+struct http_session::impl {
+  impl(asio::any_io_executor ex, http_session_options o)
+      : executor(std::move(ex)), options(std::move(o)), slots(executor, options.max_connections),
+        host_header(http::host_header_for(options.host, options.port)) {
+    if (options.max_connections == 0) {
+      throw std::invalid_argument("http_session: max_connections must be at least 1");
+    }
+    tcp::resolver resolver(executor);
+    const auto results = resolver.resolve(options.host, std::to_string(options.port));
+    endpoint = results.begin()->endpoint();
+    idle.reserve(options.max_connections);
+  }
+
+  asio::any_io_executor executor;
+  http_session_options options;
+  async_semaphore slots; // one unit per connection that may exist
+  std::string host_header;
+  tcp::endpoint endpoint;
+  std::vector<connection_ptr> idle; // most recently used last
+  std::size_t open = 0;
+  std::size_t opened = 0;
+  std::size_t in_flight = 0;
+
+  connection_ptr take_connection() {
+    if (!idle.empty()) {
+      auto c = std::move(idle.back());
+      idle.pop_back();
+      return c;
+    }
+    ++open;
+    ++opened;
+    return std::make_shared<http::client_connection>(executor, options.body_limit_bytes);
+  }
+
+  void give_back(connection_ptr c, bool reusable) {
+    --in_flight;
+    if (reusable && c->is_open()) {
+      c->stop_deadline();
+      idle.push_back(std::move(c));
+    } else {
+      c->close();
+      --open;
+    }
+    slots.release();
+    if (in_flight == 0) {
+      // Nothing in flight: let the loop run dry if the caller has nothing else to do.
+      // While busy, watchdogs re-arm themselves and cost no timer operation.
+      for (auto& idle_connection : idle) {
+        idle_connection->release_watchdog();
+      }
+    }
+  }
+
+  asio::awaitable<http_response> exchange(http::client_connection& c);
+  asio::awaitable<http_response> send(std::string_view target, const std::string_view* body,
+                                      std::span<const http_header> headers);
+};
+
+asio::awaitable<http_response> http_session::impl::exchange(http::client_connection& c) {
+  http_response response;
+  auto fail = [&](http_phase phase, const error_code& ec) {
+    response.failure = http_response::failure_info{phase, http::classify_failure(phase, ec, c.timed_out()), ec};
+  };
+  c.start_deadline(options.timeout);
+  if (!c.connected) {
+    error_code ec = c.open();
+    if (!ec) {
+      std::tie(ec) = co_await c.socket.async_connect(endpoint, use_tuple);
+    }
+    if (ec) {
+      fail(http_phase::connect, ec);
+      co_return response;
+    }
+    c.connected = true;
+  }
+  auto [wec, written] = co_await asio::async_write(c.socket, asio::buffer(c.request), use_tuple);
+  if (wec) {
+    fail(http_phase::write, wec);
+    co_return response;
+  }
+  http::response_reader reader(c.body);
+  reader.header_limit(http::header_limit_bytes);
+  reader.body_limit(options.body_limit_bytes);
+  auto [rec, read] = co_await beast_http::async_read(c.socket, c.buffer, reader, use_tuple);
+  if (rec) {
+    fail(http_phase::read, rec);
+    co_return response;
+  }
+  ++c.exchanges;
+  response.status = reader.status();
+  response.body = c.body;
+  if (!reader.keep_alive() || !options.keep_alive) {
+    c.close();
+  }
+  co_return response;
+}
+
+asio::awaitable<http_response> http_session::impl::send(std::string_view target, const std::string_view* body,
+                                                        std::span<const http_header> headers) {
+  if (!slots.try_acquire()) {
+    auto [ec] = co_await slots.async_acquire(use_tuple);
+    if (ec) {
+      throw boost::system::system_error(ec, "http_session: waiting for a connection");
+    }
+  }
+  auto c = take_connection();
+  ++in_flight;
+  if (body == nullptr) {
+    http::format_get(c->request, target, host_header, options.keep_alive);
+  } else {
+    http::format_post(c->request, target, host_header, options.keep_alive, *body, headers);
+  }
+  http_response response;
+  try {
+    response = co_await exchange(*c);
+  } catch (...) {
+    give_back(std::move(c), false);
+    throw;
+  }
+  give_back(std::move(c), response.completed());
+  co_return response;
+}
+
+http_session::http_session(asio::any_io_executor executor, http_session_options options)
+    : impl_(std::make_unique<impl>(std::move(executor), std::move(options))) {}
+
+http_session::~http_session() { close(); }
+
+asio::awaitable<http_response> http_session::get(std::string_view target) {
+  return impl_->send(target, nullptr, {});
+}
+
+// A coroutine, so that `body` (a parameter) lives in the frame for as long as send().
+asio::awaitable<http_response> http_session::post(std::string_view target, std::string_view body,
+                                                  std::span<const http_header> headers) {
+  co_return co_await impl_->send(target, &body, headers);
+}
+
+void http_session::close() {
+  for (auto& c : impl_->idle) {
+    c->close();
+    --impl_->open;
+  }
+  impl_->idle.clear();
+}
+
+std::size_t http_session::open_connections() const noexcept { return impl_->open; }
+std::size_t http_session::idle_connections() const noexcept { return impl_->idle.size(); }
+std::size_t http_session::connections_opened() const noexcept { return impl_->opened; }
+
+} // namespace overlap

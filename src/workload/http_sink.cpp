@@ -1,0 +1,50 @@
+#include "overlap/http_sink.hpp"
+
+#include "crawl/url_source.hpp"
+#include "overlap/http_session.hpp"
+
+#include <array>
+
+namespace overlap {
+
+namespace {
+
+class http_sink final : public result_sink {
+public:
+  http_sink(boost::asio::any_io_executor executor, const crawl::http_base& url, std::size_t max_connections,
+            std::chrono::milliseconds timeout)
+      : target_(url.target_prefix), session_(std::move(executor), http_session_options{.host = url.host,
+                                                                                .port = url.port,
+                                                                                .max_connections = max_connections,
+                                                                                .timeout = timeout}) {}
+
+  boost::asio::awaitable<save_reply> save(const std::string& result, const std::string& key) override {
+    const std::array<http_header, 1> headers{{{"Idempotency-Key", key}}};
+    auto response = co_await session_.post(target_, result, headers);
+    save_reply reply;
+    if (response.failure) {
+      reply.ec = response.failure->error;
+      if (!reply.ec) {
+        reply.ec = make_error_code(boost::system::errc::protocol_error); // malformed answer
+      }
+    }
+    reply.status = response.status;
+    reply.body = std::move(response.body);
+    co_return reply;
+  }
+
+private:
+  std::string target_;
+  http_session session_;
+};
+
+} // namespace
+
+sink_factory http_sink_factory(const std::string& url, std::size_t max_connections, std::chrono::milliseconds timeout) {
+  const auto parsed = crawl::parse_http_base(url); // throws now, not at the first save
+  return [parsed, max_connections, timeout](boost::asio::any_io_executor executor) -> std::unique_ptr<result_sink> {
+    return std::make_unique<http_sink>(std::move(executor), parsed, max_connections, timeout);
+  };
+}
+
+} // namespace overlap
