@@ -14,6 +14,7 @@ struct command {
 command add_serve_command(CLI::App& parent);
 command add_crawl_command(CLI::App& parent);
 command add_workload_command(CLI::App& parent);
+command add_sweep_command(CLI::App& parent);
 command add_report_command(CLI::App& parent);
 
 } // namespace overlap::cli

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
       overlap::cli::add_serve_command(app),
       overlap::cli::add_crawl_command(app),
       overlap::cli::add_workload_command(app),
+      overlap::cli::add_sweep_command(app),
       overlap::cli::add_report_command(app),
   };
 
