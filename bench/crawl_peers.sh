@@ -60,13 +60,14 @@ crawler_cmd() {   # crawler_cmd LABEL -> prints nothing, fills CMD array
 # Serial/blocking strategies are left out: N x delay would be 100 s or more here.
 if have_overlap && "$OVERLAP_BIN" crawl --help >"$BENCH_TMP/crawl-help.txt" 2>&1; then
     if [ -z "${OVERLAP_STRATEGIES:-}" ]; then
-        OVERLAP_STRATEGIES=$(grep -i -A3 -- '--strategy' "$BENCH_TMP/crawl-help.txt" |
+        OVERLAP_STRATEGIES=$(grep -i -- '--strategy' "$BENCH_TMP/crawl-help.txt" |
             grep -o -E '[{(<\[][a-z0-9_|, -]+[])>}]' | tr -d '{}()<>[]' | tr '|,' '  ' |
             tr ' ' '\n' | grep -E '^[a-z][a-z0-9_-]+$' | sort -u | tr '\n' ' ' || true)
     fi
     for st in $OVERLAP_STRATEGIES; do
         case $st in
             serial|blocking|sync|requests) note "overlap:$st skipped (serial: N x delay)" ;;
+            all) ;;   # `--strategy all` is every strategy in one run: each is listed on its own
             *) CRAWLERS+=("overlap:$st") ;;
         esac
     done
