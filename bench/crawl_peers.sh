@@ -55,22 +55,19 @@ crawler_cmd() {   # crawler_cmd LABEL -> prints nothing, fills CMD array
 
 # ==== overlap crawl =========================================================
 # `overlap crawl --url BASE -n N -c C --strategy NAME` prints `Result: X, Time: Y`.
-# Added automatically once `overlap crawl --help` works and mentions --strategy (CLI11
-# exits 0 on `--help` even for an unknown subcommand, printing the top-level help,
-# so the exit code alone proves nothing). Strategy names come from
-# OVERLAP_STRATEGIES, else from the help text: the {a,b,c} choice list CLI11 prints on
-# the --strategy line.
+# Added automatically once `overlap crawl --help` works. Strategy names come from
+# OVERLAP_STRATEGIES, else from the help text (words listed on the --strategy line).
 # Serial/blocking strategies are left out: N x delay would be 100 s or more here.
-if have_overlap && "$OVERLAP_BIN" crawl --help >"$BENCH_TMP/crawl-help.txt" 2>&1 &&
-   grep -q -- '--strategy' "$BENCH_TMP/crawl-help.txt"; then
+if have_overlap && "$OVERLAP_BIN" crawl --help >"$BENCH_TMP/crawl-help.txt" 2>&1; then
     if [ -z "${OVERLAP_STRATEGIES:-}" ]; then
-        OVERLAP_STRATEGIES=$(grep -i -A1 -- '--strategy' "$BENCH_TMP/crawl-help.txt" |
-            grep -o -E '\{[a-z0-9_|, -]+\}' | tr -d '{}' | tr '|,' '  ' |
+        OVERLAP_STRATEGIES=$(grep -i -- '--strategy' "$BENCH_TMP/crawl-help.txt" |
+            grep -o -E '[{(<\[][a-z0-9_|, -]+[])>}]' | tr -d '{}()<>[]' | tr '|,' '  ' |
             tr ' ' '\n' | grep -E '^[a-z][a-z0-9_-]+$' | sort -u | tr '\n' ' ' || true)
     fi
     for st in $OVERLAP_STRATEGIES; do
         case $st in
             serial|blocking|sync|requests) note "overlap:$st skipped (serial: N x delay)" ;;
+            all) ;;   # `--strategy all` is every strategy in one run: each is listed on its own
             *) CRAWLERS+=("overlap:$st") ;;
         esac
     done

@@ -167,7 +167,9 @@ void write_outputs(const crawl_settings& s, const std::vector<crawl_result>& run
   if (const auto format = chosen_timeline_format(s)) {
     std::vector<timeline_run> timelines;
     for (const auto& r : runs) {
-      timelines.push_back(timeline_run{std::string(to_string(r.strategy)), r.n, r.concurrency, r.delay.count(),
+      // An extrapolated run's timeline holds the requests actually made.
+      const auto n = r.extrapolated ? r.timeline.size() : r.n;
+      timelines.push_back(timeline_run{std::string(to_string(r.strategy)), n, r.concurrency, r.delay.count(),
                                        r.timeline});
     }
     std::ofstream out(s.timeline_file, std::ios::trunc);

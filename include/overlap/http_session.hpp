@@ -67,6 +67,10 @@ struct http_session_options {
 /// - A connection is reused only after a complete answer that allows keep-alive.
 /// - Failed requests are not retried: a stale keep-alive connection shows up as a
 ///   `reset` failure and the caller's retry policy decides.
+/// An idle connection's watchdog wakes once more at its last request's deadline; call
+/// close() when done so that the event loop can run dry at once (aiohttp's
+/// `async with ClientSession()`). While requests flow, the watchdogs cost no timer
+/// operation per request.
 /// Threading: use from one thread (the executor must not run handlers concurrently:
 /// an io_context run by one thread, or a strand). The session must outlive every
 /// request started on it; destroying it closes its connections.

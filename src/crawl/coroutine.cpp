@@ -3,10 +3,14 @@
 //
 //   async with semaphore:                  co_await limit.async_acquire(...)
 //       async with session.get(url) as r:  co_await session.get(target)
-//   for f in asyncio.as_completed(tasks):  the completion handler of each co_spawn
+//   for f in asyncio.as_completed(tasks):  each result is counted as it completes
 //
-// Unlike the book, the N tasks are not created up front: the loop creates task i when
-// the semaphore lets it run, so memory holds C tasks, not N.
+// Unlike the book, the N requests are not all created up front (memory would grow
+// with N): a task is created when the semaphore grants a permit, and a task whose
+// request is done keeps its permit and takes the next URL, until none is left. That
+// is the hand-over a release followed by the next acquire would make, without a trip
+// through the event loop per request: the trip cost ~0.25 ms per round of C = 100
+// (requests went out only after the whole burst of answers had been handled).
 #include "crawl/crawl_job.hpp"
 #include "overlap/async_semaphore.hpp"
 #include "overlap/http_session.hpp"
@@ -39,7 +43,9 @@ struct coroutine_crawl {
   crawl_job& job;
   http_session session;
   async_semaphore limit;
-  std::size_t completed = 0;
+  std::uint64_t next_index = 0;
+  std::size_t tasks_started = 0;
+  std::size_t tasks_done = 0;
   std::exception_ptr failure;
 };
 
@@ -66,21 +72,34 @@ asio::awaitable<void> fetch(coroutine_crawl& cc, std::uint64_t index) {
   }
 }
 
+/// One task: holds a permit and fetches URLs until none is left.
+asio::awaitable<void> fetch_while_urls_remain(coroutine_crawl& cc) {
+  while (cc.next_index < cc.job.options.n) {
+    co_await fetch(cc, cc.next_index++);
+  }
+}
+
+/// Creates a task for every permit the semaphore grants while URLs remain.
 asio::awaitable<void> start_all(coroutine_crawl& cc) {
   const auto executor = co_await asio::this_coro::executor;
-  for (std::uint64_t i = 0; i < cc.job.options.n; ++i) {
+  for (;;) {
     if (!cc.limit.try_acquire()) {
       co_await cc.limit.async_acquire(asio::use_awaitable);
     }
-    asio::co_spawn(executor, fetch(cc, i), [&cc](std::exception_ptr e) {
+    if (cc.next_index >= cc.job.options.n || cc.tasks_started >= cc.job.options.n) {
+      cc.limit.release();
+      co_return;
+    }
+    asio::co_spawn(executor, fetch_while_urls_remain(cc), [&cc](std::exception_ptr e) {
       cc.limit.release();
       if (e && !cc.failure) {
         cc.failure = e;
       }
-      if (++cc.completed == cc.job.options.n) {
+      if (++cc.tasks_done == cc.tasks_started) {
         cc.session.close(); // idle connections and their watchdogs end: run() returns
       }
     });
+    ++cc.tasks_started;
   }
 }
 

@@ -6,8 +6,10 @@
 //   with semaphore:         limit.async_acquire(yield)
 //       urlopen(url).read() async_connect / async_write / async_read(..., yield[ec])
 //
-// As in coroutine.cpp, request i's coroutine is spawned only once the semaphore lets
-// it run, so memory holds C stacks, not N. Stacks come from a pool and are reused.
+// As in coroutine.cpp, a coroutine is spawned only once the semaphore grants it a
+// permit, and keeps the permit for the next URL when its request is done, so memory
+// holds C stacks, not N, and no request waits for a trip through the event loop.
+// Stacks come from a pool and are reused.
 #include "crawl/crawl_job.hpp"
 #include "http/connection_pool.hpp"
 #include "http/request_text.hpp"
@@ -42,7 +44,9 @@ struct stackful_crawl {
   http::connection_pool pool;
   async_semaphore limit;
   boost::context::pooled_fixedsize_stack stacks;
-  std::size_t completed = 0;
+  std::uint64_t next_index = 0;
+  std::size_t started = 0;
+  std::size_t finished = 0;
   std::exception_ptr failure;
 };
 
@@ -115,20 +119,32 @@ void fetch(stackful_crawl& sc, std::uint64_t index, const asio::yield_context& y
   }
 }
 
+void fetch_while_urls_remain(stackful_crawl& sc, const asio::yield_context& yield) {
+  while (sc.next_index < sc.job.options.n) {
+    fetch(sc, sc.next_index++, yield);
+  }
+}
+
 void start_all(stackful_crawl& sc, const asio::yield_context& yield) {
-  for (std::uint64_t i = 0; i < sc.job.options.n; ++i) {
+  const auto n = sc.job.options.n;
+  for (;;) {
     if (!sc.limit.try_acquire()) {
       sc.limit.async_acquire(yield); // throws only if the semaphore is destroyed
     }
+    if (sc.next_index >= n || sc.started >= n) {
+      sc.limit.release();
+      return;
+    }
+    ++sc.started;
     asio::spawn(
         yield.get_executor(), std::allocator_arg, boost::context::pooled_fixedsize_stack(sc.stacks),
-        [&sc, i](const asio::yield_context& y) { fetch(sc, i, y); },
+        [&sc](const asio::yield_context& y) { fetch_while_urls_remain(sc, y); },
         [&sc](std::exception_ptr e) {
           sc.limit.release();
           if (e && !sc.failure) {
             sc.failure = e;
           }
-          if (++sc.completed == sc.job.options.n) {
+          if (++sc.finished == sc.started) {
             sc.pool.close_all();
           }
         });

@@ -39,7 +39,6 @@ void client_connection::on_watchdog(const error_code& ec) {
     watching_ = false; // closed or idle: the next start_deadline re-arms
     return;
   }
-  // Cancelled by release_watchdog() just before a new request started: keep watching.
   if (!ec && deadline_ <= steady_clock::now()) {
     watching_ = false;
     timed_out_ = true;
@@ -49,12 +48,6 @@ void client_connection::on_watchdog(const error_code& ec) {
   }
   watchdog_.expires_at(deadline_); // a later request moved the deadline on
   watch();
-}
-
-void client_connection::release_watchdog() noexcept {
-  if (watching_ && deadline_ == steady_clock::time_point::max()) {
-    watchdog_.cancel();
-  }
 }
 
 void client_connection::close() noexcept {

@@ -46,9 +46,6 @@ public:
   void start_deadline(steady_clock::duration timeout);
   void stop_deadline() noexcept { deadline_ = steady_clock::time_point::max(); }
   bool timed_out() const noexcept { return timed_out_; }
-  /// On an idle connection, ends the watchdog's pending wait now rather than at the
-  /// last deadline, so that an idle connection keeps no work in its event loop.
-  void release_watchdog() noexcept;
 
   /// Closes the socket and cancels the watchdog. Idempotent.
   void close() noexcept;

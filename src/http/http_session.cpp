@@ -48,7 +48,6 @@ struct http_session::impl {
   std::vector<connection_ptr> idle; // most recently used last
   std::size_t open = 0;
   std::size_t opened = 0;
-  std::size_t in_flight = 0;
 
   connection_ptr take_connection() {
     if (!idle.empty()) {
@@ -62,7 +61,6 @@ struct http_session::impl {
   }
 
   void give_back(connection_ptr c, bool reusable) {
-    --in_flight;
     if (reusable && c->is_open()) {
       c->stop_deadline();
       idle.push_back(std::move(c));
@@ -71,13 +69,6 @@ struct http_session::impl {
       --open;
     }
     slots.release();
-    if (in_flight == 0) {
-      // Nothing in flight: let the loop run dry if the caller has nothing else to do.
-      // While busy, watchdogs re-arm themselves and cost no timer operation.
-      for (auto& idle_connection : idle) {
-        idle_connection->release_watchdog();
-      }
-    }
   }
 
   asio::awaitable<http_response> exchange(http::client_connection& c);
@@ -133,7 +124,6 @@ asio::awaitable<http_response> http_session::impl::send(std::string_view target,
     }
   }
   auto c = take_connection();
-  ++in_flight;
   if (body == nullptr) {
     http::format_get(c->request, target, host_header, options.keep_alive);
   } else {

@@ -68,12 +68,14 @@ echo "ok: --strategy all prints the table"
 # --no-keepalive and --url against a server of our own.
 "$overlap" serve --port 0 --metrics-file "$work/m.json" >"$work/serve.out" 2>&1 &
 server_pid=$!
-trap 'kill $server_pid 2>/dev/null || true; wait $server_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+stop_server() { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
+trap 'stop_server; rm -rf "$work"' EXIT
 for _ in $(seq 100); do grep -q "^listening on " "$work/serve.out" 2>/dev/null && break; sleep 0.05; done
 url=$(sed -n 's/^listening on //p' "$work/serve.out")
 "$overlap" crawl --url "$url/add?name=cli&delay=3&" -n 40 -c 8 --no-keepalive --strategy curl >"$work/out"
 grep -q "^curl: n=40 c=8 delay=3 ms: .* 40 connections, errors 0$" "$work/out" ||
   fail "--no-keepalive opens 40 connections, delay from the URL: $(cat "$work/out")"
+stop_server
 echo "ok: --url, delay taken from the URL, --no-keepalive"
 
 # Requests that finally fail: exit 1, a summary by kind on stderr, still the Result line.
