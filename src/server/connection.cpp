@@ -2,6 +2,7 @@
 // answer; repeat while the client keeps the connection alive.
 #include "server/http_response.hpp"
 #include "server/request_reader.hpp"
+#include "server/result_store.hpp"
 #include "server/routes.hpp"
 #include "server/server_state.hpp"
 
@@ -15,8 +16,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/json/serialize.hpp>
-#include <boost/json/string_view.hpp>
 
 #include <fstream>
 #include <optional>
@@ -130,6 +129,23 @@ struct exchange {
   std::string response; // the whole response text
 };
 
+/// POST /add's answer: the echo, or with a store the stored result once committed. A
+/// save that did not commit is 503: the client must retry (with the same key).
+std::string_view answer_save(exchange& ex, std::optional<save_outcome>& stored, response_head& head) {
+  if (stored && !stored->committed) {
+    head.status = 503;
+    head.extra_headers = "Retry-After: 1\r\n";
+    ex.body = "Service Unavailable: the result was not stored: " + stored->error + "\n";
+    return ex.body;
+  }
+  if (stored && stored->replayed) {
+    head.extra_headers = "Idempotent-Replayed: true\r\n"; // a retry after a lost acknowledgement
+  }
+  format_saved_result(ex.body, stored ? std::string_view(stored->result) : std::string_view(ex.request.body));
+  head.content_type = "application/json";
+  return ex.body;
+}
+
 /// Carries out a routed request: fills `head` and returns the body (static text or a
 /// view of ex.body). Nothing: the connection must close without an answer (it was
 /// cancelled while waiting).
@@ -158,12 +174,36 @@ asio::awaitable<std::optional<std::string_view>> carry_out(shard& sh, const rout
   }
   case action::save: {
     semaphore_permit permit;
-    if (!co_await admit(ctx, permit) || !co_await sleep_for(sh, ctx.options.post_delay)) {
+    if (!co_await admit(ctx, permit)) {
       co_return std::nullopt;
     }
-    ex.body = "{\"result\": ";
-    ex.body += boost::json::serialize(boost::json::string_view(ex.request.body));
-    ex.body += ", \"t\": 0.5}";
+    std::optional<save_outcome> stored;
+    if (ctx.store) { // the commit runs on the store thread while this one waits the post delay
+      auto [slept, outcome] = co_await (sleep_for(sh, ctx.options.post_delay) &&
+                                        ctx.store->async_save(ex.request.idempotency_key, ex.request.body,
+                                                              asio::use_awaitable));
+      if (!slept) {
+        co_return std::nullopt;
+      }
+      stored = std::move(outcome);
+    } else if (!co_await sleep_for(sh, ctx.options.post_delay)) {
+      co_return std::nullopt;
+    }
+    co_return answer_save(ex, stored, head);
+  }
+  case action::count: {
+    if (!ctx.store) {
+      head.status = 404;
+      body = "Not Found: results are stored only when the server runs with --store\n";
+      break;
+    }
+    const std::int64_t n = co_await ctx.store->async_count(asio::use_awaitable);
+    if (n < 0) {
+      head.status = 500;
+      body = "Internal Server Error: cannot read the store\n";
+      break;
+    }
+    ex.body = "{\"count\": " + std::to_string(n) + "}";
     head.content_type = "application/json";
     body = ex.body;
     break;
