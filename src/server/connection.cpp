@@ -32,10 +32,7 @@ using namespace asio::experimental::awaitable_operators;
 namespace {
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t header_limit_bytes = 8 * 1024;
-constexpr std::uint64_t body_limit_bytes = 1024 * 1024;
 constexpr std::size_t first_read_bytes = 1024;
-constexpr std::size_t buffer_limit_bytes = header_limit_bytes + body_limit_bytes + 64 * 1024;
 constexpr std::string_view continue_response = "HTTP/1.1 100 Continue\r\n\r\n";
 
 } // namespace
@@ -231,23 +228,6 @@ asio::awaitable<std::optional<std::string_view>> carry_out(shard& sh, const rout
   co_return body;
 }
 
-/// The status for a request that could not be read, or 0 to close without answering.
-int status_for_read_error(const error_code& ec) {
-  if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
-    return 431;
-  }
-  if (ec == http::error::body_limit) {
-    return 413;
-  }
-  if (ec == http::error::end_of_stream || ec == http::error::partial_message) {
-    return 0; // the client went away
-  }
-  if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
-    return 400;
-  }
-  return 0; // reset, timeout, cancellation
-}
-
 asio::awaitable<void> answer_read_error(connection_state& st, shard& sh, const error_code& ec, exchange& ex) {
   const int status = status_for_read_error(ec);
   if (status == 0) {
@@ -278,9 +258,7 @@ asio::awaitable<void> read_requests(connection_state& st, shard& sh) {
       buffer.commit(n);
     }
     st.deadline = steady::now() + options.header_timeout;
-    request_reader reader(ex.request);
-    reader.header_limit(header_limit_bytes);
-    reader.body_limit(body_limit_bytes);
+    request_reader reader(ex.request); // with the server's header and body limits
     auto [ec, n] = co_await http::async_read_header(st.socket, buffer, reader, use_tuple);
     if (!ec && !reader.is_done()) {
       if (reader.expects_continue()) {

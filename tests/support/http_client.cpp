@@ -123,11 +123,16 @@ http_reply http_request(std::uint16_t port, std::string_view method, std::string
 }
 
 std::string raw_exchange(std::uint16_t port, std::string_view bytes, std::chrono::milliseconds timeout) {
+  return raw_conversation(port, bytes, timeout).received;
+}
+
+raw_reply raw_conversation(std::uint16_t port, std::string_view bytes, std::chrono::milliseconds timeout) {
   asio::io_context ioc;
   tcp::socket socket(ioc);
   socket.connect(loopback(port));
-  asio::write(socket, asio::buffer(bytes));
-  std::string received;
+  boost::system::error_code write_ec;
+  asio::write(socket, asio::buffer(bytes), write_ec); // the server may answer and close before all is sent
+  raw_reply reply;
   std::array<char, 4096> scratch{};
   asio::steady_timer timer(ioc, timeout);
   timer.async_wait([&](boost::system::error_code ec) {
@@ -137,8 +142,9 @@ std::string raw_exchange(std::uint16_t port, std::string_view bytes, std::chrono
   });
   std::function<void()> read_more = [&] {
     socket.async_read_some(asio::buffer(scratch), [&](boost::system::error_code ec, std::size_t n) {
-      received.append(scratch.data(), n);
+      reply.received.append(scratch.data(), n);
       if (ec) {
+        reply.closed = ec != asio::error::operation_aborted;
         timer.cancel();
         return;
       }
@@ -147,7 +153,18 @@ std::string raw_exchange(std::uint16_t port, std::string_view bytes, std::chrono
   };
   read_more();
   ioc.run();
-  return received;
+  return reply;
+}
+
+void send_and_disconnect(std::uint16_t port, std::string_view bytes, bool abort) {
+  asio::io_context ioc;
+  tcp::socket socket(ioc);
+  socket.connect(loopback(port));
+  asio::write(socket, asio::buffer(bytes));
+  if (abort) {
+    socket.set_option(asio::socket_base::linger(true, 0)); // close() then sends RST
+  }
+  socket.close();
 }
 
 namespace {

@@ -43,6 +43,21 @@ private:
 /// connection or `timeout` passes.
 std::string raw_exchange(std::uint16_t port, std::string_view bytes, std::chrono::milliseconds timeout);
 
+/// What a server answered to raw bytes, and whether it closed the connection (an
+/// end of stream or a reset) before `timeout`.
+struct raw_reply {
+  std::string received;
+  bool closed = false;
+};
+
+/// As raw_exchange, but a failed write (the server closed early) is not an error,
+/// and the reply says whether the server closed the connection.
+raw_reply raw_conversation(std::uint16_t port, std::string_view bytes, std::chrono::milliseconds timeout);
+
+/// Connects, sends `bytes`, and drops the connection at once: `abort` resets it (RST),
+/// otherwise it is closed normally (FIN).
+void send_and_disconnect(std::uint16_t port, std::string_view bytes, bool abort);
+
 /// GETs every target with at most `concurrency` requests in flight, each on its own
 /// connection held until answered; returns the replies in target order.
 std::vector<http_reply> concurrent_gets(std::uint16_t port, const std::vector<std::string>& targets,
