@@ -34,6 +34,12 @@ asan:
 tsan:
 	@$(MAKE) --no-print-directory test PRESET=tsan
 
+# Under ThreadSanitizer only what runs more than one thread (ctest label "threaded").
+tsan-threaded: deps
+	@cmake --preset tsan >/dev/null
+	@cmake --build --preset tsan --target overlap_unit_tests overlap_e2e_tests overlap_cli
+	@ctest --preset tsan -L threaded
+
 # FUZZ_RUNS inputs through the request fuzzer (clang, libFuzzer, ASan + UBSan), at most
 # FUZZ_SECONDS; new inputs it finds go to build-fuzz/corpus, crashes to build-fuzz/.
 FUZZ_RUNS ?= 2000000

@@ -3,7 +3,13 @@
 # instrumentation to ASan + UBSan. Applied globally so Asio's compiled TU matches.
 set(OVERLAP_SANITIZE "" CACHE STRING "address, thread or fuzzer")
 if(OVERLAP_SANITIZE STREQUAL "address")
-  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  # -fno-sanitize=vptr: UBSan's vptr check, on a cache miss, probes the object's memory
+  # by writing it into a pipe. The out-of-descriptors test makes the server run with
+  # no free descriptor on purpose; the probe's pipe() then fails and UBSan reports a
+  # valid object (Boost.System's error_category) as having an "invalid vptr", at
+  # whichever check next misses the cache. Every other UBSan check stays on.
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize=vptr -fno-sanitize-recover=all
+                      -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined)
 elseif(OVERLAP_SANITIZE STREQUAL "thread")
   add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)

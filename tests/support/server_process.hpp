@@ -28,6 +28,9 @@ public:
   pid_t pid() const noexcept { return pid_; }
   /// True while the child has not exited.
   bool running();
+  /// How the child ended, once it has: its exit status, or 128 + the signal that
+  /// ended it; -1 while it runs.
+  int exit_status() const noexcept { return exit_status_; }
   /// Sends `signal`, then waits for the exit; returns the exit status, or 128 + the
   /// signal that ended it.
   int stop(int signal);
@@ -40,6 +43,7 @@ private:
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
   int stdout_fd_ = -1;
+  int exit_status_ = -1;
   std::filesystem::path stderr_file_;
 };
 

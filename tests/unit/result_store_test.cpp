@@ -98,7 +98,8 @@ TEST(result_store, results_without_a_key_are_each_stored) {
 
 TEST(result_store, results_keep_every_byte) {
   store_file file;
-  const std::string awkward("quote \" nul \0 newline \n emoji \xf0\x9f\x99\x82 end", 42);
+  constexpr char bytes[] = "quote \" nul \0 newline \n emoji \xf0\x9f\x99\x82 end";
+  const std::string awkward(bytes, sizeof bytes - 1);
   {
     result_store store(file.path());
     save_all(store, {{"bytes", awkward}});
