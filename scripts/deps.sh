@@ -12,6 +12,7 @@ packages=(
   python3 curl
   nodejs npm
   chromium fonts-dejavu-core
+  clang libclang-rt-dev
 )
 
 missing=()

@@ -7,6 +7,8 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <csignal>
+#include <filesystem>
+#include <stdexcept>
 #include <cstdio>
 #include <memory>
 
@@ -21,9 +23,23 @@ struct serve_settings {
   long long idle_timeout_ms = 60'000;
   long long drain_timeout_ms = 30'000;
   std::string metrics_file;
+  std::string store_file;
+  bool count_only = false;
 };
 
+/// `--store FILE --count`: how many results the store holds, without serving.
+int print_count(const serve_settings& s) {
+  if (!std::filesystem::exists(s.store_file)) {
+    throw std::runtime_error("no store at '" + s.store_file + "'");
+  }
+  std::printf("%lld\n", static_cast<long long>(overlap::count_stored_results(s.store_file)));
+  return 0;
+}
+
 int run_serve(serve_settings& s) {
+  if (s.count_only) {
+    return print_count(s);
+  }
   s.server.post_delay = std::chrono::milliseconds(s.post_delay_ms);
   s.server.header_timeout = std::chrono::milliseconds(s.header_timeout_ms);
   s.server.idle_timeout = std::chrono::milliseconds(s.idle_timeout_ms);
@@ -31,6 +47,7 @@ int run_serve(serve_settings& s) {
   if (!s.metrics_file.empty()) {
     s.server.metrics_file = s.metrics_file;
   }
+  s.server.store_file = s.store_file;
 
   boost::asio::io_context signals_context;
   boost::asio::signal_set signals(signals_context, SIGINT, SIGTERM);
@@ -77,6 +94,11 @@ command add_serve_command(CLI::App& parent) {
   app->add_option("--drain-timeout-ms", s.drain_timeout_ms, "On SIGINT/SIGTERM, wait this long for requests in flight")
       ->capture_default_str()
       ->check(CLI::Range(0LL, 3'600'000LL));
+  auto* store = app->add_option("--store", s.store_file,
+                                "SQLite file where POST /add results are stored (WAL mode); a result is "
+                                "acknowledged once committed, and a repeated Idempotency-Key is a no-op");
+  app->add_flag("--count", s.count_only, "With --store: print how many results the store holds, and exit")
+      ->needs(store);
   return {app, [settings] { return run_serve(*settings); }};
 }
 

@@ -22,6 +22,10 @@ struct delay_server_options {
   std::chrono::milliseconds idle_timeout{60'000};   // a connection with no request is closed after this
   std::chrono::milliseconds drain_timeout{30'000};  // graceful stop waits this long for requests in flight
   int backlog = 4096;
+  // When set, POST /add results are stored in this SQLite file (created if missing)
+  // and acknowledged only once committed; an Idempotency-Key header makes a retried
+  // save a no-op. Empty: POST /add only echoes.
+  std::filesystem::path store_file;
 };
 
 /// One recorded request: wall-clock seconds since the epoch.
@@ -59,6 +63,9 @@ public:
   std::string records_json() const;
   /// Writes records_json() to the metrics file; throws std::runtime_error on failure.
   void write_metrics_file() const;
+  /// How many results the store holds (blocks until the saves queued before have
+  /// committed); -1 when the server runs without a store.
+  std::int64_t stored_results() const;
   /// The GET /metrics text (Prometheus exposition format).
   std::string prometheus_text() const;
 
@@ -67,5 +74,9 @@ public:
 private:
   std::unique_ptr<impl> impl_;
 };
+
+/// How many results the store file holds (the file of `store_file`, read while a server
+/// may be using it). Throws std::runtime_error if it cannot be opened as a store.
+std::int64_t count_stored_results(const std::filesystem::path& store_file);
 
 } // namespace overlap

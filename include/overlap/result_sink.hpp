@@ -21,6 +21,9 @@ class result_sink {
 public:
   virtual ~result_sink() = default;
   virtual boost::asio::awaitable<save_reply> save(const std::string& result, const std::string& idempotency_key) = 0;
+  /// Called once after the last save: release what keeps the event loop busy (idle
+  /// connections, their timers) so the run can end at once.
+  virtual void close() {}
 };
 
 } // namespace overlap

@@ -3,6 +3,7 @@
 #include "server/http_response.hpp"
 #include "server/request_io.hpp"
 #include "server/request_reader.hpp"
+#include "server/result_store.hpp"
 #include "server/routes.hpp"
 #include "server/server_state.hpp"
 
@@ -15,8 +16,6 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/json/serialize.hpp>
-#include <boost/json/string_view.hpp>
 
 #include <fstream>
 #include <optional>
@@ -33,12 +32,7 @@ using namespace asio::experimental::awaitable_operators;
 namespace {
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t header_limit_bytes = 8 * 1024;
-constexpr std::uint64_t body_limit_bytes = 1024 * 1024;
 constexpr std::size_t first_read_bytes = 1024;
-// The parser takes body bytes out of the buffer as they come, so the buffer holds at
-// most a header and one read's worth beyond it.
-constexpr std::size_t buffer_limit_bytes = header_limit_bytes + 64 * 1024;
 
 } // namespace
 
@@ -131,6 +125,23 @@ struct exchange {
   std::string response; // the whole response text
 };
 
+/// POST /add's answer: the echo, or with a store the stored result once committed. A
+/// save that did not commit is 503: the client must retry (with the same key).
+std::string_view answer_save(exchange& ex, std::optional<save_outcome>& stored, response_head& head) {
+  if (stored && !stored->committed) {
+    head.status = 503;
+    head.extra_headers = "Retry-After: 1\r\n";
+    ex.body = "Service Unavailable: the result was not stored: " + stored->error + "\n";
+    return ex.body;
+  }
+  if (stored && stored->replayed) {
+    head.extra_headers = "Idempotent-Replayed: true\r\n"; // a retry after a lost acknowledgement
+  }
+  format_saved_result(ex.body, stored ? std::string_view(stored->result) : std::string_view(ex.request.body));
+  head.content_type = "application/json";
+  return ex.body;
+}
+
 /// Carries out a routed request: fills `head` and returns the body (static text or a
 /// view of ex.body). Nothing: the connection must close without an answer (it was
 /// cancelled while waiting).
@@ -163,15 +174,36 @@ asio::awaitable<std::optional<std::string_view>> carry_out(shard& sh, const rout
       co_return std::nullopt;
     }
     const double start = epoch_seconds_now();
-    if (!co_await sleep_for(sh, ctx.options.post_delay)) {
+    std::optional<save_outcome> stored;
+    if (ctx.store) { // the commit runs on the store thread while this one waits the post delay
+      auto [slept, outcome] = co_await (sleep_for(sh, ctx.options.post_delay) &&
+                                        ctx.store->async_save(ex.request.idempotency_key, ex.request.body,
+                                                              asio::use_awaitable));
+      if (!slept) {
+        co_return std::nullopt;
+      }
+      stored = std::move(outcome);
+    } else if (!co_await sleep_for(sh, ctx.options.post_delay)) {
       co_return std::nullopt;
     }
     if (ex.target.add.has_name) { // POST /add?name=N is recorded like a GET, to see overlap
       ctx.records.add(sh.index, ex.target.add.name, start, epoch_seconds_now());
     }
-    ex.body = "{\"result\": ";
-    ex.body += boost::json::serialize(boost::json::string_view(ex.request.body));
-    ex.body += ", \"t\": 0.5}";
+    co_return answer_save(ex, stored, head);
+  }
+  case action::count: {
+    if (!ctx.store) {
+      head.status = 404;
+      body = "Not Found: results are stored only when the server runs with --store\n";
+      break;
+    }
+    const std::int64_t n = co_await ctx.store->async_count(asio::use_awaitable);
+    if (n < 0) {
+      head.status = 500;
+      body = "Internal Server Error: cannot read the store\n";
+      break;
+    }
+    ex.body = "{\"count\": " + std::to_string(n) + "}";
     head.content_type = "application/json";
     body = ex.body;
     break;
@@ -197,23 +229,6 @@ asio::awaitable<std::optional<std::string_view>> carry_out(shard& sh, const rout
     break;
   }
   co_return body;
-}
-
-/// The status for a request that could not be read, or 0 to close without answering.
-int status_for_read_error(const error_code& ec) {
-  if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
-    return 431;
-  }
-  if (ec == http::error::body_limit) {
-    return 413;
-  }
-  if (ec == http::error::end_of_stream || ec == http::error::partial_message) {
-    return 0; // the client went away
-  }
-  if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
-    return 400;
-  }
-  return 0; // reset, timeout, cancellation
 }
 
 asio::awaitable<void> answer_read_error(connection_state& st, shard& sh, const error_code& ec, exchange& ex) {

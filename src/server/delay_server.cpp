@@ -85,6 +85,9 @@ delay_server::delay_server(delay_server_options options) {
     impl_->shards.push_back(std::move(sh));
   }
   impl_->port = endpoint.port();
+  if (!o.store_file.empty()) {
+    impl_->ctx.store = std::make_unique<server::result_store>(o.store_file);
+  }
   if (o.capacity > 0) {
     impl_->ctx.capacity = std::make_unique<async_semaphore>(impl_->shards.front()->ioc.get_executor(), o.capacity);
   }
@@ -98,6 +101,7 @@ delay_server::~delay_server() {
     // already reported by whoever joined first; a destructor must not throw
   }
   impl_->ctx.capacity.reset(); // completes leftover waiters before their loops go
+  impl_->ctx.store.reset();    // commits what is queued; its completions go with the loops
 }
 
 std::uint16_t delay_server::port() const noexcept { return impl_->port; }
@@ -179,9 +183,22 @@ void delay_server::write_metrics_file() const {
   }
 }
 
+std::int64_t delay_server::stored_results() const {
+  return impl_->ctx.store ? impl_->ctx.store->count() : -1;
+}
+
 std::string delay_server::prometheus_text() const {
   const auto& ctx = impl_->ctx;
   return ctx.stats.render_prometheus(ctx.capacity ? ctx.capacity->waiting() : 0, ctx.options.capacity);
+}
+
+std::int64_t count_stored_results(const std::filesystem::path& store_file) {
+  server::result_store store(store_file);
+  const auto n = store.count();
+  if (n < 0) {
+    throw std::runtime_error("cannot count the results in '" + store_file.string() + "'");
+  }
+  return n;
 }
 
 } // namespace overlap

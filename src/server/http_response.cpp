@@ -1,5 +1,8 @@
 #include "server/http_response.hpp"
 
+#include <boost/json/serialize.hpp>
+#include <boost/json/string_view.hpp>
+
 #include <charconv>
 
 namespace overlap::server {
@@ -49,6 +52,12 @@ void format_response(std::string& out, const response_head& head, std::string_vi
   out += head.extra_headers;
   out += "\r\n";
   out += body;
+}
+
+void format_saved_result(std::string& out, std::string_view result) {
+  out = "{\"result\": ";
+  out += boost::json::serialize(boost::json::string_view(result.data(), result.size()));
+  out += ", \"t\": 0.5}";
 }
 
 } // namespace overlap::server

@@ -18,6 +18,9 @@ struct response_head {
 /// Replaces `out` with a complete response: status line, headers, body.
 void format_response(std::string& out, const response_head& head, std::string_view body);
 
+/// Replaces `out` with POST /add's answer, `{"result": "<result as a JSON string>", "t": 0.5}`.
+void format_saved_result(std::string& out, std::string_view result);
+
 /// The standard reason phrase of a status code ("OK", "Not Found", ...).
 std::string_view reason_phrase(int status) noexcept;
 

@@ -20,9 +20,11 @@ constexpr std::string_view continue_response = "HTTP/1.1 100 Continue\r\n\r\n";
 asio::awaitable<error_code> read_request(asio::ip::tcp::socket& socket, boost::beast::flat_buffer& buffer,
                                          request_reader& reader) {
   bool answered_continue = false;
+  std::size_t header_bytes = 0; // of the header consumed so far
   for (;;) {
     if (buffer.size() > 0) {
       error_code ec;
+      const bool in_header = !reader.is_header_done();
       const auto used = reader.put(buffer.data(), ec);
       buffer.consume(used);
       if (!ec && reader.is_done()) {
@@ -30,6 +32,14 @@ asio::awaitable<error_code> read_request(asio::ip::tcp::socket& socket, boost::b
       }
       if (ec && ec != http::error::need_more) {
         co_return ec;
+      }
+      // The parser applies its header limit to the bytes it has not consumed yet, but
+      // it consumes whole fields as they arrive: count the header across reads.
+      if (in_header && !reader.is_header_done()) {
+        header_bytes += used;
+        if (header_bytes + buffer.size() >= header_limit_bytes) {
+          co_return http::error::header_limit;
+        }
       }
       if (!ec && used > 0) {
         continue; // the header is done; parse the buffered body next

@@ -8,6 +8,8 @@ namespace overlap::server {
 namespace http = boost::beast::http;
 
 request_reader::request_reader(request_buffers& buffers) : buffers_(buffers) {
+  header_limit(header_limit_bytes);
+  body_limit(body_limit_bytes);
   buffers_.method.clear();
   buffers_.target.clear();
   buffers_.body.clear();
@@ -47,6 +49,22 @@ std::size_t request_reader::on_body_impl(string_view body, error_code&) {
 std::size_t request_reader::on_chunk_body_impl(std::uint64_t, string_view body, error_code&) {
   buffers_.body.append(body.data(), body.size());
   return body.size();
+}
+
+int status_for_read_error(const boost::beast::error_code& ec) noexcept {
+  if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
+    return 431;
+  }
+  if (ec == http::error::body_limit) {
+    return 413;
+  }
+  if (ec == http::error::end_of_stream || ec == http::error::partial_message) {
+    return 0; // the client went away
+  }
+  if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
+    return 400;
+  }
+  return 0; // reset, timeout, cancellation
 }
 
 } // namespace overlap::server

@@ -5,9 +5,15 @@
 // request once the connection's buffers have grown.
 #include <boost/beast/http/basic_parser.hpp>
 
+#include <cstdint>
 #include <string>
 
 namespace overlap::server {
+
+inline constexpr std::size_t header_limit_bytes = 8 * 1024;
+inline constexpr std::uint64_t body_limit_bytes = 1024 * 1024;
+/// A connection's read buffer: a whole request, and some of a pipelined next one.
+inline constexpr std::size_t buffer_limit_bytes = header_limit_bytes + body_limit_bytes + 64 * 1024;
 
 /// Buffers a connection reuses for every request it reads.
 struct request_buffers {
@@ -17,6 +23,8 @@ struct request_buffers {
   std::string idempotency_key;
 };
 
+/// Reads one request into `buffers` (cleared first), refusing a header block over
+/// header_limit_bytes and a body over body_limit_bytes.
 class request_reader : public boost::beast::http::basic_parser<true> {
 public:
   explicit request_reader(request_buffers& buffers);
@@ -44,5 +52,10 @@ private:
   bool expect_continue_ = false;
   int version_ = 11;
 };
+
+/// The status to answer a request that could not be read with (431, 413, 400), or 0
+/// when the connection must close without an answer (the client went away, reset,
+/// timeout, cancellation).
+int status_for_read_error(const boost::beast::error_code& ec) noexcept;
 
 } // namespace overlap::server

@@ -61,7 +61,16 @@ route_decision route_request(std::string_view method, std::string_view target, p
     d.label = route::metrics;
     return d;
   }
-  return respond(route::other, 404, "Not Found: the routes are /add and /metrics\n");
+  if (scratch.path == "/results/count") {
+    if (method != "GET") {
+      return respond(route::other, 405, "Method Not Allowed: /results/count takes GET\n", "Allow: GET\r\n");
+    }
+    route_decision d;
+    d.what = action::count;
+    d.label = route::results;
+    return d;
+  }
+  return respond(route::other, 404, "Not Found: the routes are /add, /metrics and /results/count\n");
 }
 
 } // namespace overlap::server

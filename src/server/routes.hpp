@@ -15,6 +15,7 @@ enum class action : std::uint8_t {
   save,    // POST /add: wait the post delay, echo the body as JSON
   flush,   // GET /add?flush=True: write and return the records
   metrics, // GET /metrics
+  count,   // GET /results/count: how many results the store holds
 };
 
 struct route_decision {

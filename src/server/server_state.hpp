@@ -3,6 +3,7 @@
 #include "overlap/async_semaphore.hpp"
 #include "overlap/delay_server.hpp"
 #include "server/request_records.hpp"
+#include "server/result_store.hpp"
 #include "server/server_stats.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -22,6 +23,7 @@ struct server_context {
   request_records records;
   server_stats stats;
   std::unique_ptr<async_semaphore> capacity; // null when unlimited
+  std::unique_ptr<result_store> store;       // null without --store: POST /add only echoes
 };
 
 struct connection_state;

@@ -33,6 +33,8 @@ public:
     co_return reply;
   }
 
+  void close() override { session_.close(); }
+
 private:
   std::string target_;
   http_session session_;

@@ -27,7 +27,7 @@ constexpr std::array<std::pair<workload_mode, std::string_view>, 6> mode_names{{
 
 bool saves_results(workload_mode mode) { return mode != workload_mode::noio && mode != workload_mode::fileio; }
 
-asio::awaitable<void> run_saving_mode(workload::run_context& ctx) {
+asio::awaitable<void> run_saving_mode(workload::run_context& ctx, result_sink& sink) {
   switch (ctx.options.mode) {
   case workload_mode::serial: co_await workload::run_serial(ctx); break;
   case workload_mode::batch: co_await workload::run_batch(ctx); break;
@@ -35,6 +35,7 @@ asio::awaitable<void> run_saving_mode(workload::run_context& ctx) {
   case workload_mode::threads: co_await workload::run_threads(ctx); break;
   default: throw std::logic_error("not a saving mode");
   }
+  sink.close();
 }
 
 } // namespace
@@ -76,7 +77,7 @@ workload_result run_workload(const workload_options& options, const sink_factory
   const auto start = ctx.origin;
   if (saves_results(options.mode)) {
     std::exception_ptr failure;
-    asio::co_spawn(ioc, run_saving_mode(ctx), [&failure](std::exception_ptr e) { failure = std::move(e); });
+    asio::co_spawn(ioc, run_saving_mode(ctx, *sink), [&failure](std::exception_ptr e) { failure = std::move(e); });
     ioc.run();
     if (failure) {
       std::rethrow_exception(failure);

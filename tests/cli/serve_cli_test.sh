@@ -24,6 +24,7 @@ expect_usage_error serve --port notaport
 expect_usage_error serve --threads 0
 expect_usage_error serve --bogus
 expect_usage_error nosuchcommand
+expect_usage_error serve --count
 echo "ok: usage errors exit 2 with one line"
 
 "$overlap" serve --port 0 --metrics-file "$work/metrics.json" >"$work/serve.out" 2>"$work/serve.err" &
@@ -47,6 +48,11 @@ status=0
 grep -q "cannot listen" "$work/second.err" || fail "port in use said: $(cat "$work/second.err")"
 echo "ok: port in use: $(cat "$work/second.err")"
 
+store="$work/results.db"
+body=$(curl -s -X POST -H 'Idempotency-Key: k' -d 'r' "$url/add")
+[ "$body" = '{"result": "r", "t": 0.5}' ] || fail "POST /add without a store said '$body'"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$url/results/count")" = 404 ] || fail "count without a store"
+
 kill -INT "$server_pid"
 status=0
 wait "$server_pid" || status=$?
@@ -54,3 +60,20 @@ server_pid=""
 [ "$status" -eq 0 ] || fail "SIGINT exit status $status"
 grep -q '"cli": \[{"start": ' "$work/metrics.json" || fail "metrics file not written on exit"
 echo "ok: SIGINT stops with status 0 and writes the metrics file"
+
+"$overlap" serve --port 0 --post-delay 0 --store "$store" >"$work/store.out" 2>"$work/store.err" &
+server_pid=$!
+for _ in $(seq 100); do
+  grep -q "^listening on " "$work/store.out" 2>/dev/null && break
+  sleep 0.05
+done
+url=$(head -n 1 "$work/store.out" | sed -n 's/^listening on //p')
+curl -s -X POST -H 'Idempotency-Key: a' -d 'one' "$url/add" >/dev/null
+curl -s -X POST -H 'Idempotency-Key: a' -d 'one again' "$url/add" >/dev/null
+curl -s -X POST -H 'Idempotency-Key: b' -d 'two' "$url/add" >/dev/null
+[ "$(curl -s "$url/results/count")" = '{"count": 2}' ] || fail "GET /results/count: $(curl -s "$url/results/count")"
+kill -INT "$server_pid"
+wait "$server_pid" || fail "the store server did not stop cleanly"
+server_pid=""
+[ "$("$overlap" serve --store "$store" --count)" = 2 ] || fail "serve --store --count"
+echo "ok: --store keeps results once per key; --count says 2"

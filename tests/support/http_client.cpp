@@ -1,5 +1,6 @@
 #include "support/http_client.hpp"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -123,11 +124,16 @@ http_reply http_request(std::uint16_t port, std::string_view method, std::string
 }
 
 std::string raw_exchange(std::uint16_t port, std::string_view bytes, std::chrono::milliseconds timeout) {
+  return raw_conversation(port, bytes, timeout).received;
+}
+
+raw_reply raw_conversation(std::uint16_t port, std::string_view bytes, std::chrono::milliseconds timeout) {
   asio::io_context ioc;
   tcp::socket socket(ioc);
   socket.connect(loopback(port));
-  asio::write(socket, asio::buffer(bytes));
-  std::string received;
+  boost::system::error_code write_ec;
+  asio::write(socket, asio::buffer(bytes), write_ec); // the server may answer and close before all is sent
+  raw_reply reply;
   std::array<char, 4096> scratch{};
   asio::steady_timer timer(ioc, timeout);
   timer.async_wait([&](boost::system::error_code ec) {
@@ -137,8 +143,9 @@ std::string raw_exchange(std::uint16_t port, std::string_view bytes, std::chrono
   });
   std::function<void()> read_more = [&] {
     socket.async_read_some(asio::buffer(scratch), [&](boost::system::error_code ec, std::size_t n) {
-      received.append(scratch.data(), n);
+      reply.received.append(scratch.data(), n);
       if (ec) {
+        reply.closed = ec != asio::error::operation_aborted;
         timer.cancel();
         return;
       }
@@ -147,7 +154,18 @@ std::string raw_exchange(std::uint16_t port, std::string_view bytes, std::chrono
   };
   read_more();
   ioc.run();
-  return received;
+  return reply;
+}
+
+void send_and_disconnect(std::uint16_t port, std::string_view bytes, bool abort) {
+  asio::io_context ioc;
+  tcp::socket socket(ioc);
+  socket.connect(loopback(port));
+  asio::write(socket, asio::buffer(bytes));
+  if (abort) {
+    socket.set_option(asio::socket_base::linger(true, 0)); // close() then sends RST
+  }
+  socket.close();
 }
 
 namespace {
@@ -187,6 +205,61 @@ std::vector<http_reply> concurrent_gets(std::uint16_t port, const std::vector<st
     std::rethrow_exception(failure);
   }
   return replies;
+}
+
+namespace {
+
+struct post_queue {
+  std::vector<keyed_post>& items;
+  std::size_t next = 0;
+  std::size_t answered = 0;
+  const std::function<void(std::size_t)>& after_each;
+};
+
+asio::awaitable<void> post_each(std::uint16_t port, post_queue& queue) {
+  auto executor = co_await asio::this_coro::executor;
+  constexpr auto tuple = asio::as_tuple(asio::use_awaitable);
+  beast::tcp_stream stream(executor);
+  auto [connect_ec] = co_await stream.async_connect(loopback(port), tuple);
+  beast::flat_buffer buffer;
+  while (!connect_ec && queue.next < queue.items.size()) {
+    auto& item = queue.items[queue.next++];
+    std::map<std::string, std::string> headers;
+    headers.emplace("Idempotency-Key", item.key);
+    const auto request = make_request("POST", "/add", item.body, headers);
+    auto [write_ec, w] = co_await http::async_write(stream, request, tuple);
+    http::response<http::string_body> res;
+    auto [read_ec, r] = co_await http::async_read(stream, buffer, res, tuple);
+    if (write_ec || read_ec) {
+      co_return;
+    }
+    item.status = static_cast<int>(res.result_int());
+    item.replayed = res["Idempotent-Replayed"] == "true";
+    item.answer = res.body();
+    if (queue.after_each) {
+      queue.after_each(++queue.answered);
+    }
+  }
+}
+
+} // namespace
+
+void post_results(std::uint16_t port, std::vector<keyed_post>& items, std::size_t concurrency,
+                  const std::function<void(std::size_t)>& after_each) {
+  asio::io_context ioc;
+  post_queue queue{items, 0, 0, after_each};
+  std::exception_ptr failure;
+  for (std::size_t i = 0; i < std::min(concurrency, items.size()); ++i) {
+    asio::co_spawn(ioc, post_each(port, queue), [&failure](const std::exception_ptr& e) {
+      if (e && !failure) {
+        failure = e;
+      }
+    });
+  }
+  ioc.run();
+  if (failure) {
+    std::rethrow_exception(failure);
+  }
 }
 
 delay_server_options running_server::defaults() {
