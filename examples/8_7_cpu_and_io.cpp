@@ -2,12 +2,21 @@
 // to the slow database (POST /add, 100 ms) without waiting for it: the saves overlap
 // the hashing, so the run takes about as long as the hashing alone.
 #include <overlap/delay_server.hpp>
+#include <overlap/http_sink.hpp>
 #include <overlap/workload.hpp>
 
+#include <charconv>
 #include <cstdio>
+#include <string>
 
 int main(int argc, char** argv) {
-  const std::size_t n = argc > 1 ? std::stoul(argv[1]) : 200;
+  const std::string n_text = argc > 1 ? argv[1] : "200";
+  std::size_t n = 0;
+  const auto [end, ec] = std::from_chars(n_text.data(), n_text.data() + n_text.size(), n);
+  if (argc > 2 || ec != std::errc() || end != n_text.data() + n_text.size() || n == 0) {
+    std::fprintf(stderr, "usage: %s [number of hashes]\n", argv[0]);
+    return 2;
+  }
   overlap::delay_server database({.port = 0});
   database.start();
 
