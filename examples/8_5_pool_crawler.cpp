@@ -39,6 +39,9 @@ int main(int argc, char** argv) {
     curl_multi_perform(multi, &running);
     int queued = 0;
     while (CURLMsg* done = curl_multi_info_read(multi, &queued)) {
+      if (done->msg != CURLMSG_DONE) {
+        continue;
+      }
       long status = 0;
       curl_easy_getinfo(done->easy_handle, CURLINFO_RESPONSE_CODE, &status);
       void* bytes = nullptr;

@@ -3,7 +3,8 @@
 // 100 caps the requests in flight (asyncio.Semaphore(100)), and the answers are summed
 // as they complete (asyncio.as_completed). Notice: `co_await` marks every point where
 // a request may pause and let the others run; between two of them, nothing else runs,
-// so `response_sum` needs no lock.
+// so `response_sum` needs no lock. Like the book, all n tasks exist from the start,
+// most waiting on the semaphore (`overlap crawl` creates each when a unit frees).
 #include "crawl_setup.hpp"
 
 #include <overlap/as_completed.hpp>
