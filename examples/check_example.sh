@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Smoke checks for the examples (examples/CMakeLists.txt runs them under ctest):
+#   output PATTERN PROGRAM [ARGS...]  exits 0; its output, lines joined with ';',
+#                                     matches the extended regex PATTERN entirely
+#   given-url OVERLAP CRAWLER...      each crawler fetches from `overlap serve`'s URL
+#   usage CRAWLER...                  bad arguments: exit 2, one line on stderr
+set -euo pipefail
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true # it writes its metrics file as it exits
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+check_output() {
+  local pattern=$1
+  shift
+  local status=0
+  "$@" >"$work/out" || status=$?
+  [ "$status" -eq 0 ] || fail "$(basename "$1") exited $status: $(cat "$work/out")"
+  local joined
+  joined=$(paste -sd ';' "$work/out")
+  grep -Eqx -- "$pattern" <<<"$joined" || fail "$(basename "$1") printed '$joined', expected '$pattern'"
+  echo "ok: $joined"
+}
+
+check_given_url() {
+  local overlap=$1
+  shift
+  "$overlap" serve --port 0 --metrics-file "$work/metrics.json" >"$work/serve.out" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 100); do
+    grep -q "^listening on " "$work/serve.out" && break
+    sleep 0.05
+  done
+  local url
+  url=$(sed -n 's/^listening on //p' "$work/serve.out")
+  [ -n "$url" ] || fail "overlap serve did not start: $(cat "$work/serve.out")"
+  for crawler in "$@"; do
+    check_output "Result: 10, Time: [0-9.]+" "$crawler" 10 "$url/add?name=given&delay=5&"
+  done
+  # Every request reached the given server, under the given name.
+  curl -s "$url/add?flush=True" >"$work/records.json"
+  python3 - "$work/records.json" "$((10 * $#))" <<'PY' || fail "records: $(cat "$work/records.json")"
+import json, sys
+records = json.load(open(sys.argv[1]))
+assert len(records.get("given", [])) == int(sys.argv[2]), {k: len(v) for k, v in records.items()}
+PY
+  echo "ok: the server recorded $((10 * $#)) requests named 'given'"
+}
+
+check_usage() {
+  for crawler in "$@"; do
+    for args in "abc" "0" "-3" "5 https://127.0.0.1/" "5 http://127.0.0.1:99999/" "1 http://127.0.0.1/ extra"; do
+      local status=0
+      # shellcheck disable=SC2086 # the arguments are split on purpose
+      "$crawler" $args >"$work/out" 2>"$work/err" || status=$?
+      [ "$status" -eq 2 ] || fail "$(basename "$crawler") $args exited $status, not 2"
+      [ "$(wc -l <"$work/err")" -eq 1 ] || fail "$(basename "$crawler") $args: stderr '$(cat "$work/err")'"
+      [ ! -s "$work/out" ] || fail "$(basename "$crawler") $args printed on stdout"
+    done
+  done
+  echo "ok: $# crawlers reject bad arguments with exit 2 and one line"
+}
+
+mode=$1
+shift
+case $mode in
+  output) check_output "$@" ;;
+  given-url) check_given_url "$@" ;;
+  usage) check_usage "$@" ;;
+  *) fail "unknown mode $mode" ;;
+esac
