@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Renders the README's pictures of `overlap report` with headless Chromium:
-# docs/images/report-*.png. For now the inputs are generated fixtures
-# (tests/report/make_fixtures.py: a model of each strategy, not a measurement); once
-# crawl, sweep and workload write real files, pass their directory instead.
+# docs/images/report-*.png, from generated fixtures by default
+# (tests/report/make_fixtures.py: a model of each strategy, not a measurement), or from
+# a directory of real result files (the README's come from `make demo`'s demo-results/).
 # usage: scripts/report_pictures.sh [OVERLAP] [INPUT_DIR]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
