@@ -321,8 +321,16 @@ void begin_shard_stop(shard& sh) {
   if (!sh.connections.empty()) {
     sh.drain_timer.expires_after(sh.ctx.options.drain_timeout);
     sh.drain_timer.async_wait([&sh](error_code ec) {
-      if (!ec) {
-        sh.ioc.stop(); // requests still in flight after the drain timeout are dropped
+      if (ec) {
+        return;
+      }
+      // Requests still in flight after the drain timeout are dropped: each connection's
+      // watchdog fires now, cancelling its wait, and its coroutine unwinds normally.
+      // (Stopping the io_context instead would leave suspended coroutines to be
+      // destroyed with it, after the shard members their cleanup touches.)
+      for (auto* conn : sh.connections) {
+        conn->deadline = steady::time_point::min();
+        conn->watchdog.cancel();
       }
     });
   }

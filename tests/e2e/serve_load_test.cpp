@@ -120,3 +120,25 @@ TEST(serve_load, graceful_stop_answers_requests_in_flight) {
   EXPECT_EQ(s.server().records().at("late").size(), 1U);
   EXPECT_THROW(http_request(s.port(), "GET", "/add?name=x&delay=0"), boost::system::system_error);
 }
+
+TEST(serve_load, after_the_drain_timeout_requests_in_flight_are_dropped_and_the_loop_ends) {
+  auto options = running_server::defaults();
+  options.drain_timeout = 100ms;
+  running_server s(options);
+  auto in_flight = std::async(std::launch::async, [&] {
+    try {
+      http_request(s.port(), "GET", "/add?name=long&delay=60000");
+      return false;
+    } catch (const boost::system::system_error&) {
+      return true; // closed without an answer
+    }
+  });
+  wait_until_in_flight(s.server(), "overlap_requests_in_flight 1\n");
+  const auto before = steady::now();
+  s.server().stop();
+  s.server().join();
+  EXPECT_TRUE(in_flight.get()) << "the dropped request was answered";
+  std::printf("stop with a 60 s request in flight and a 100 ms drain timeout: joined after %.0f ms\n",
+              std::chrono::duration<double, std::milli>(steady::now() - before).count());
+  EXPECT_FALSE(s.server().records().contains("long"));
+}
