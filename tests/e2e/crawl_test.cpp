@@ -4,6 +4,7 @@
 
 #include "support/fault_server.hpp"
 #include "support/http_client.hpp"
+#include "support/overlap_count.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <gtest/gtest.h>
@@ -15,23 +16,6 @@ using namespace overlap::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-/// The most records whose [start, end] intervals overlap at one moment.
-std::size_t most_overlapping(const std::vector<recorded_request>& records) {
-  std::vector<std::pair<double, int>> events;
-  for (const auto& r : records) {
-    events.emplace_back(r.start, +1);
-    events.emplace_back(r.end, -1);
-  }
-  std::sort(events.begin(), events.end()); // an end sorts before a start at the same time
-  long now = 0;
-  long most = 0;
-  for (const auto& [t, step] : events) {
-    now += step;
-    most = std::max(most, now);
-  }
-  return static_cast<std::size_t>(most);
-}
 
 crawl_options options_for(crawl_strategy strategy, const std::string& base_url, std::size_t n, std::size_t c) {
   crawl_options o;

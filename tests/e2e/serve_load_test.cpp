@@ -1,5 +1,6 @@
 // Concurrency, capacity, threads and graceful stop of `overlap serve`.
 #include "support/http_client.hpp"
+#include "support/overlap_count.hpp"
 
 #include <boost/system/system_error.hpp>
 #include <gtest/gtest.h>
@@ -21,22 +22,6 @@ std::vector<std::string> targets(const std::string& name, int count, int delay_m
     out.push_back("/add?name=" + name + "&delay=" + std::to_string(delay_ms) + "&i=" + std::to_string(i));
   }
   return out;
-}
-
-/// The most records whose [start, end] intervals overlap at one moment.
-std::size_t most_overlapping(std::vector<recorded_request> records) {
-  std::vector<std::pair<double, int>> events;
-  for (const auto& r : records) {
-    events.emplace_back(r.start, +1);
-    events.emplace_back(r.end, -1);
-  }
-  std::sort(events.begin(), events.end()); // an end sorts before a start at the same time
-  std::size_t now = 0, most = 0;
-  for (const auto& [t, step] : events) {
-    now += step;
-    most = std::max(most, now);
-  }
-  return most;
 }
 
 void wait_until_in_flight(delay_server& server, const std::string& expected_line) {

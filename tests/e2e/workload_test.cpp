@@ -1,5 +1,6 @@
 // The workload against the real delay server, checked from the server's own records.
 #include "support/http_client.hpp"
+#include "support/overlap_count.hpp"
 
 #include "overlap/http_sink.hpp"
 #include "overlap/workload.hpp"
@@ -13,21 +14,6 @@ using namespace overlap::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-std::size_t most_overlapping(const std::vector<recorded_request>& records) {
-  std::vector<std::pair<double, int>> events;
-  for (const auto& r : records) {
-    events.emplace_back(r.start, +1);
-    events.emplace_back(r.end, -1);
-  }
-  std::sort(events.begin(), events.end());
-  std::size_t now = 0, most = 0;
-  for (const auto& [t, step] : events) {
-    now += step;
-    most = std::max(most, now);
-  }
-  return most;
-}
 
 workload_options quick(workload_mode mode) {
   workload_options o;

@@ -5,10 +5,13 @@
 #include <boost/asio/this_coro.hpp>
 #include <gtest/gtest.h>
 
+#include "support/run_coroutine.hpp"
+
 #include <stdexcept>
 #include <vector>
 
 namespace asio = boost::asio;
+using overlap::test::run_coroutine;
 using overlap::as_completed;
 
 namespace {
@@ -20,16 +23,6 @@ asio::awaitable<int> when_opened(asio::steady_timer& gate, int id) {
     throw std::runtime_error("task failed");
   }
   co_return id;
-}
-
-template <typename Body>
-void run_coroutine(asio::io_context& ioc, Body body) {
-  std::exception_ptr failure;
-  asio::co_spawn(ioc, body(), [&](std::exception_ptr e) { failure = e; });
-  ioc.run();
-  if (failure) {
-    std::rethrow_exception(failure);
-  }
 }
 
 } // namespace

@@ -7,9 +7,12 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <gtest/gtest.h>
 
+#include "support/run_coroutine.hpp"
+
 #include <stdexcept>
 
 namespace asio = boost::asio;
+using overlap::test::run_coroutine;
 using overlap::async_batcher;
 using overlap::batch_flush;
 using overlap::with_batcher;
@@ -21,16 +24,6 @@ batch_flush<int> record_into(std::vector<std::vector<int>>& batches) {
     co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
     batches.push_back(std::move(batch));
   };
-}
-
-template <typename Body>
-void run_coroutine(asio::io_context& ioc, Body body) {
-  std::exception_ptr failure;
-  asio::co_spawn(ioc, body(), [&](std::exception_ptr e) { failure = e; });
-  ioc.run();
-  if (failure) {
-    std::rethrow_exception(failure);
-  }
 }
 
 } // namespace

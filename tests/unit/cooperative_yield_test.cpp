@@ -6,22 +6,11 @@
 #include <boost/asio/this_coro.hpp>
 #include <gtest/gtest.h>
 
+#include "support/run_coroutine.hpp"
+
 namespace asio = boost::asio;
+using overlap::test::run_coroutine;
 using overlap::cooperative_yield;
-
-namespace {
-
-template <typename Body>
-void run_coroutine(asio::io_context& ioc, Body body) {
-  std::exception_ptr failure;
-  asio::co_spawn(ioc, body(), [&](std::exception_ptr e) { failure = e; });
-  ioc.run();
-  if (failure) {
-    std::rethrow_exception(failure);
-  }
-}
-
-} // namespace
 
 TEST(cooperative_yield, yielding_lets_ready_work_run_first) {
   asio::io_context ioc;

@@ -6,11 +6,14 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <gtest/gtest.h>
 
+#include "support/run_coroutine.hpp"
+
 #include <stdexcept>
 
 namespace asio = boost::asio;
 using overlap::task_group;
 using namespace std::chrono_literals;
+using overlap::test::run_coroutine;
 
 namespace {
 
@@ -23,16 +26,6 @@ asio::awaitable<void> sleep_then_count(std::chrono::milliseconds d, int& done) {
 asio::awaitable<void> fail_with(const char* what) {
   co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
   throw std::runtime_error(what);
-}
-
-template <typename Body>
-void run_coroutine(asio::io_context& ioc, Body body) {
-  std::exception_ptr failure;
-  asio::co_spawn(ioc, body(), [&](std::exception_ptr e) { failure = e; });
-  ioc.run();
-  if (failure) {
-    std::rethrow_exception(failure);
-  }
 }
 
 } // namespace

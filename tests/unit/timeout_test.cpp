@@ -5,9 +5,12 @@
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 
+#include "support/run_coroutine.hpp"
+
 namespace asio = boost::asio;
 using overlap::with_timeout;
 using namespace std::chrono_literals;
+using overlap::test::run_coroutine;
 
 namespace {
 
@@ -21,17 +24,6 @@ asio::awaitable<int> answer_after(std::chrono::steady_clock::duration d, bool& c
 asio::awaitable<void> nothing_after(std::chrono::steady_clock::duration d) {
   asio::steady_timer timer(co_await asio::this_coro::executor, d);
   co_await timer.async_wait(asio::use_awaitable);
-}
-
-template <typename Body>
-void run_coroutine(Body body) {
-  asio::io_context ioc;
-  std::exception_ptr failure;
-  asio::co_spawn(ioc, body(), [&](std::exception_ptr e) { failure = e; });
-  ioc.run();
-  if (failure) {
-    std::rethrow_exception(failure);
-  }
 }
 
 } // namespace
