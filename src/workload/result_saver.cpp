@@ -5,6 +5,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/error.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
@@ -17,10 +18,12 @@ constexpr std::chrono::milliseconds max_backoff{2000};
 }
 
 std::string failure_kind(const save_reply& reply, bool mismatched) {
+  // A connection closed before the answer (Beast says end_of_stream) is a reset too.
   if (reply.ec == asio::error::connection_refused) {
     return "refused";
   }
-  if (reply.ec == asio::error::connection_reset || reply.ec == asio::error::eof || reply.ec == asio::error::broken_pipe) {
+  if (reply.ec == asio::error::connection_reset || reply.ec == asio::error::eof || reply.ec == asio::error::broken_pipe ||
+      reply.ec == boost::beast::http::error::end_of_stream) {
     return "reset";
   }
   if (reply.ec == asio::error::timed_out || reply.ec == asio::error::operation_aborted) {

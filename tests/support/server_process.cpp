@@ -1,12 +1,16 @@
 #include "support/server_process.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -16,6 +20,23 @@
 namespace overlap::test {
 
 std::filesystem::path overlap_binary() { return OVERLAP_CLI_PATH; }
+
+std::uint16_t free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  const bool ok = fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&address), size) == 0 &&
+                  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0;
+  if (fd >= 0) {
+    ::close(fd);
+  }
+  if (!ok) {
+    throw std::runtime_error("no free port");
+  }
+  return ntohs(address.sin_port);
+}
 
 namespace {
 
@@ -66,7 +87,10 @@ server_process::server_process(const std::vector<std::string>& args, std::uint64
   const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
   stderr_file_ = std::filesystem::temp_directory_path() /
                  ("overlap-serve-" + std::to_string(::getpid()) + "-" + std::to_string(stamp) + ".err");
-  std::vector<std::string> argv{overlap_binary().string(), "serve", "--port", "0"};
+  std::vector<std::string> argv{overlap_binary().string(), "serve"};
+  if (std::find(args.begin(), args.end(), "--port") == args.end()) {
+    argv.insert(argv.end(), {"--port", "0"});
+  }
   argv.insert(argv.end(), args.begin(), args.end());
   int out[2];
   if (::pipe2(out, O_CLOEXEC) != 0) {

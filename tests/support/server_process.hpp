@@ -13,9 +13,14 @@ namespace overlap::test {
 /// The overlap binary this test suite was built with.
 std::filesystem::path overlap_binary();
 
+/// A loopback TCP port that was free a moment ago (bound to port 0, then closed), for
+/// a server that must be restarted on the same port.
+std::uint16_t free_port();
+
 class server_process {
 public:
-  /// Starts `overlap serve --port 0 ARGS...` and waits (up to 10 s) for its
+  /// Starts `overlap serve --port 0 ARGS...` (without `--port 0` when ARGS has a
+  /// `--port`, so a restarted server can come back on the same port) and waits (up to 10 s) for its
   /// "listening on" line. `fd_limit` > 0: the child's RLIMIT_NOFILE, soft and hard.
   /// Throws std::runtime_error if it does not start listening.
   explicit server_process(const std::vector<std::string>& args, std::uint64_t fd_limit = 0);
