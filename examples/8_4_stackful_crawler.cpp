@@ -54,7 +54,8 @@ int main(int argc, char** argv) try {
   const asio::any_io_executor executor = ioc.get_executor();
   for (const auto& url : book::generate_urls(setup.base_url, setup.n)) {
     asio::spawn(
-        executor, [&, url = *book::split_url(url)](const asio::yield_context& yield) {
+        executor,
+        [&, url = *book::split_url(url)](const asio::yield_context& yield) {
           return download(url, endpoints, semaphore, yield);
         },
         [&](std::exception_ptr failure, std::size_t size) { // as each one completes: gevent.iwait

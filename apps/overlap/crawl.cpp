@@ -104,10 +104,9 @@ void print_run(const crawl_result& r) {
   const auto name = to_string(r.strategy);
   std::printf("%.*s: n=%zu c=%zu delay=%lld ms: %.4f s, limit %.3f s, efficiency %.3f, %.1f req/s, "
               "latency p50 %.1f p99 %.1f max %.1f ms, %zu connections, errors %s\n",
-              static_cast<int>(name.size()), name.data(), r.n, r.concurrency,
-              static_cast<long long>(r.delay.count()), r.seconds, r.limit_seconds(), r.efficiency(),
-              r.requests_per_second(), r.latency.p50_ms, r.latency.p99_ms, r.latency.max_ms, r.connections,
-              errors_text(r).c_str());
+              static_cast<int>(name.size()), name.data(), r.n, r.concurrency, static_cast<long long>(r.delay.count()),
+              r.seconds, r.limit_seconds(), r.efficiency(), r.requests_per_second(), r.latency.p50_ms, r.latency.p99_ms,
+              r.latency.max_ms, r.connections, errors_text(r).c_str());
   std::fflush(stdout);
 }
 
@@ -119,9 +118,9 @@ void print_table(const std::vector<crawl_result>& runs) {
   for (const auto& r : runs) {
     const auto name = std::string(to_string(r.strategy)) + (r.extrapolated ? "*" : "");
     any_extrapolated = any_extrapolated || r.extrapolated;
-    std::printf("| %-10s | %9.3f | %8.3f | %10.3f | %9.1f | %6.1f | %6.1f | %7.1f | %6zu |\n", name.c_str(),
-                r.seconds, r.limit_seconds(), r.efficiency(), r.requests_per_second(), r.latency.p50_ms,
-                r.latency.p99_ms, r.latency.max_ms, r.errors());
+    std::printf("| %-10s | %9.3f | %8.3f | %10.3f | %9.1f | %6.1f | %6.1f | %7.1f | %6zu |\n", name.c_str(), r.seconds,
+                r.limit_seconds(), r.efficiency(), r.requests_per_second(), r.latency.p50_ms, r.latency.p99_ms,
+                r.latency.max_ms, r.errors());
   }
   if (any_extrapolated) {
     std::printf("* measured on %zu requests and scaled to n, as the book's serial figure\n", serial_sample);
@@ -134,10 +133,10 @@ void check_descriptors(const crawl_settings& s, bool embedded) {
   const auto limits = raise_fd_limit();
   const std::uint64_t need = (embedded ? 2 : 1) * static_cast<std::uint64_t>(s.concurrency) + spare_descriptors;
   if (limits.soft != 0 && need > limits.soft) {
-    throw usage_error("-c " + std::to_string(s.concurrency) + (embedded ? " with the embedded server" : "") +
-                      " needs about " + std::to_string(need) + " open files but the limit is " +
-                      std::to_string(limits.soft) +
-                      (embedded ? ": run `overlap serve` in another process and pass --url, or lower -c" : ": lower -c"));
+    throw usage_error(
+        "-c " + std::to_string(s.concurrency) + (embedded ? " with the embedded server" : "") + " needs about " +
+        std::to_string(need) + " open files but the limit is " + std::to_string(limits.soft) +
+        (embedded ? ": run `overlap serve` in another process and pass --url, or lower -c" : ": lower -c"));
   }
 }
 
@@ -169,8 +168,8 @@ void write_outputs(const crawl_settings& s, const std::vector<crawl_result>& run
     for (const auto& r : runs) {
       // An extrapolated run's timeline holds the requests actually made.
       const auto n = r.extrapolated ? r.timeline.size() : r.n;
-      timelines.push_back(timeline_run{std::string(to_string(r.strategy)), n, r.concurrency, r.delay.count(),
-                                       r.timeline});
+      timelines.push_back(
+          timeline_run{std::string(to_string(r.strategy)), n, r.concurrency, r.delay.count(), r.timeline});
     }
     std::ofstream out(s.timeline_file, std::ios::trunc);
     write_timeline(out, *format, header, timelines);
@@ -267,9 +266,12 @@ command add_crawl_command(CLI::App& parent) {
                   "Base URL (http:// only); without it an embedded delay server is crawled at "
                   "/add?name=<strategy>&delay=<delay>&");
   app->add_option("-n", s.n, "Number of requests")->capture_default_str()->check(CLI::Range(1, 1'000'000'000));
-  app->add_option("-c", s.concurrency, "Requests in flight at most")->capture_default_str()->check(CLI::Range(1, 1'000'000));
-  auto* delay = app->add_option("--delay", s.delay_ms, "The server's delay in ms (for the embedded URL and the limit; "
-                                                       "with --url, taken from its delay= if not given)")
+  app->add_option("-c", s.concurrency, "Requests in flight at most")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1'000'000));
+  auto* delay = app->add_option("--delay", s.delay_ms,
+                                "The server's delay in ms (for the embedded URL and the limit; "
+                                "with --url, taken from its delay= if not given)")
                     ->capture_default_str()
                     ->check(CLI::Range(0LL, 3'600'000LL));
   app->add_option("--strategy", s.strategy, "serial, callback, stackful, curl, coroutine or all")

@@ -15,10 +15,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", OVERLAP_VERSION);
   app.require_subcommand(1);
   std::vector<overlap::cli::command> commands{
-      overlap::cli::add_serve_command(app),
-      overlap::cli::add_crawl_command(app),
-      overlap::cli::add_workload_command(app),
-      overlap::cli::add_sweep_command(app),
+      overlap::cli::add_serve_command(app),    overlap::cli::add_crawl_command(app),
+      overlap::cli::add_workload_command(app), overlap::cli::add_sweep_command(app),
       overlap::cli::add_report_command(app),
   };
 

@@ -54,8 +54,7 @@ command add_report_command(CLI::App& parent) {
   auto* app = parent.add_subcommand(
       "report", "Draw result and timeline files (crawl, workload, sweep --json/--timeline) as one HTML page "
                 "that opens from disk with no network.");
-  app->add_option("inputs", settings->inputs, "Result or timeline JSON files, drawn in the order given")
-      ->required();
+  app->add_option("inputs", settings->inputs, "Result or timeline JSON files, drawn in the order given")->required();
   app->add_option("-o,--output", settings->output, "The HTML file to write")->capture_default_str();
   return {app, [settings] { return run_report(*settings); }};
 }

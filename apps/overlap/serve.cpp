@@ -7,10 +7,10 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <csignal>
-#include <filesystem>
-#include <stdexcept>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
+#include <stdexcept>
 
 namespace overlap::cli {
 
@@ -73,12 +73,15 @@ int run_serve(serve_settings& s) {
 command add_serve_command(CLI::App& parent) {
   auto settings = std::make_shared<serve_settings>();
   auto* app = parent.add_subcommand("serve", "Run the delay server: GET /add answers after ?delay= ms, POST /add "
-                                              "is a slow database, GET /metrics shows counters.");
+                                             "is a slow database, GET /metrics shows counters.");
   auto& s = *settings;
   app->add_option("--host", s.server.host, "Address to listen on")->capture_default_str();
   app->add_option("--port", s.server.port, "Port; 0 picks a free one")->capture_default_str();
-  app->add_option("--threads", s.server.threads, "Event-loop threads")->capture_default_str()->check(CLI::Range(1, 256));
-  app->add_option("--capacity", s.server.capacity, "Requests served at once at most (a database's limit); 0 = unlimited")
+  app->add_option("--threads", s.server.threads, "Event-loop threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  app->add_option("--capacity", s.server.capacity,
+                  "Requests served at once at most (a database's limit); 0 = unlimited")
       ->capture_default_str();
   app->add_option("--post-delay", s.post_delay_ms, "Milliseconds POST /add takes")
       ->capture_default_str()

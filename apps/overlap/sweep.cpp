@@ -56,8 +56,9 @@ int run_sweep_command(sweep_settings& s) {
   });
   std::printf("\n%s\n", format_sweep_table(points).c_str());
   for (const auto& best : best_per_delay(points)) {
-    std::printf("best concurrency for %lld ms: %zu (%.3f s, ideal %.3f s)\n", static_cast<long long>(best.delay.count()),
-                best.concurrency, best.seconds, ideal_seconds(o.n, best.concurrency, best.delay));
+    std::printf("best concurrency for %lld ms: %zu (%.3f s, ideal %.3f s)\n",
+                static_cast<long long>(best.delay.count()), best.concurrency, best.seconds,
+                ideal_seconds(o.n, best.concurrency, best.delay));
   }
   const std::size_t planned = o.delays.size() * o.concurrencies.size();
   if (points.size() < planned) {
@@ -79,8 +80,7 @@ int run_sweep_command(sweep_settings& s) {
 }
 
 /// Validates a spec while parsing options, so a bad one is a usage error (exit 2).
-template <typename Parse>
-CLI::Validator parses_with(Parse parse, std::string name) {
+template <typename Parse> CLI::Validator parses_with(Parse parse, std::string name) {
   return CLI::Validator(
       [parse](std::string& text) -> std::string {
         try {

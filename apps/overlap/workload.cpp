@@ -123,7 +123,9 @@ command add_workload_command(CLI::App& parent) {
       ->capture_default_str()
       ->check(CLI::IsMember({"noio", "fileio", "serial", "batch", "async", "threads", "all"}));
   app->add_option("--difficulty", o.difficulty, "bcrypt cost (4..31)")->capture_default_str()->check(CLI::Range(4, 31));
-  app->add_option("-n", o.n, "Tasks")->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
+  app->add_option("-n", o.n, "Tasks")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
   app->add_option("--batch-size", o.batch_size, "Results per batch (batch mode)")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}));
@@ -132,14 +134,17 @@ command add_workload_command(CLI::App& parent) {
       ->check(CLI::Range(std::size_t{1}, std::size_t{10'000}));
   app->add_option("--workers", o.workers, "Hashing threads in threads mode (default: the number of cores)")
       ->check(CLI::Range(1U, 256U));
-  app->add_option("--retries", o.retries, "Retries of a failed save")->capture_default_str()->check(CLI::Range(0U, 100U));
+  app->add_option("--retries", o.retries, "Retries of a failed save")
+      ->capture_default_str()
+      ->check(CLI::Range(0U, 100U));
   app->add_option("--sink", s.sink_url, "Save to this URL (POST); default: an embedded delay server's /add");
   app->add_option("--post-delay", s.post_delay_ms, "Milliseconds the embedded database takes per save")
       ->capture_default_str()
       ->check(CLI::Range(0LL, 60'000LL));
   app->add_option("--json", s.json_file, "Write the results as JSON (docs/FORMATS.md)");
   app->add_option("--timeline", s.timeline_file, "Write each task's CPU and I/O spans (.json or .csv)");
-  app->add_option("--timeline-format", s.timeline_format, "auto (by extension), json, csv, or trace (Chrome trace events)")
+  app->add_option("--timeline-format", s.timeline_format,
+                  "auto (by extension), json, csv, or trace (Chrome trace events)")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "json", "csv", "trace"}));
   app->add_flag("--calibrate", s.calibrate, "Measure seconds per hash at costs 8, 10, 11, 12 (the book's Table 8-2)");

@@ -21,8 +21,7 @@ namespace overlap {
 /// exception, if it failed) or nothing once every added task has been taken.
 /// Not thread-safe: use it from its executor's thread. Drain it (until `next` returns
 /// nothing) before destroying it.
-template <typename T>
-class as_completed {
+template <typename T> class as_completed {
 public:
   explicit as_completed(boost::asio::any_io_executor executor)
       : executor_(std::move(executor)), ready_signal_(executor_, boost::asio::steady_timer::time_point::max()) {}

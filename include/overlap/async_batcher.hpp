@@ -13,8 +13,7 @@
 
 namespace overlap {
 
-template <typename T>
-using batch_flush = std::function<boost::asio::awaitable<void>(std::vector<T>)>;
+template <typename T> using batch_flush = std::function<boost::asio::awaitable<void>(std::vector<T>)>;
 
 /// Queues items and hands them to `flush` in batches of `batch_size`. `add` awaits
 /// the flush when it fills the batch, so the caller stalls while a batch is in flight
@@ -22,8 +21,7 @@ using batch_flush = std::function<boost::asio::awaitable<void>(std::vector<T>)>;
 /// when its body ends, normally or by an exception. A batcher destroyed with items
 /// still queued spawns their flush on its executor; a failure of that flush is
 /// rethrown from the event loop's run(), never dropped.
-template <typename T>
-class async_batcher {
+template <typename T> class async_batcher {
 public:
   async_batcher(boost::asio::any_io_executor executor, std::size_t batch_size, batch_flush<T> flush)
       : executor_(std::move(executor)), batch_size_(batch_size == 0 ? 1 : batch_size), flush_(std::move(flush)) {

@@ -36,8 +36,7 @@ public:
   executor_type get_executor() const noexcept { return executor_; }
 
   /// Waits for a unit. On success the caller holds one unit and must `release()` it.
-  template <typename CompletionToken>
-  auto async_acquire(CompletionToken&& token) {
+  template <typename CompletionToken> auto async_acquire(CompletionToken&& token) {
     return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code)>(
         [this](auto handler) {
           // The resuming executor is taken before type erasure: any_completion_handler's
@@ -76,9 +75,7 @@ class semaphore_permit {
 public:
   semaphore_permit() = default;
   explicit semaphore_permit(async_semaphore& semaphore) noexcept : semaphore_(&semaphore) {}
-  semaphore_permit(semaphore_permit&& other) noexcept : semaphore_(other.semaphore_) {
-    other.semaphore_ = nullptr;
-  }
+  semaphore_permit(semaphore_permit&& other) noexcept : semaphore_(other.semaphore_) { other.semaphore_ = nullptr; }
   semaphore_permit& operator=(semaphore_permit&& other) noexcept {
     if (this != &other) {
       reset();

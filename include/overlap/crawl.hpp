@@ -74,12 +74,12 @@ struct crawl_result {
   std::uint64_t result = 0; // the sum of the body lengths of the successful answers
   double seconds = 0;       // from the first request's start to the last one's end
   std::size_t succeeded = 0;
-  std::size_t failed = 0;        // requests that failed on their last attempt
-  failure_counts errors_by_kind{}; // every failed attempt, by kind
-  std::size_t retries = 0;       // attempts beyond each request's first
-  std::size_t connections = 0;   // connections opened
-  latency_summary latency;       // per request, first attempt's start to the end
-  bool extrapolated = false;     // seconds scaled up from a shorter run (see extrapolate)
+  std::size_t failed = 0;             // requests that failed on their last attempt
+  failure_counts errors_by_kind{};    // every failed attempt, by kind
+  std::size_t retries = 0;            // attempts beyond each request's first
+  std::size_t connections = 0;        // connections opened
+  latency_summary latency;            // per request, first attempt's start to the end
+  bool extrapolated = false;          // seconds scaled up from a shorter run (see extrapolate)
   std::vector<request_span> timeline; // when options.record_timeline, in completion order
 
   /// ceil(n / concurrency) x delay: the time a perfect crawler would take.

@@ -17,8 +17,7 @@ enum class failure_kind : unsigned char { refused, reset, timeout, status, malfo
 inline constexpr std::size_t failure_kind_count = 5;
 
 inline constexpr std::array<failure_kind, failure_kind_count> all_failure_kinds{
-    failure_kind::refused, failure_kind::reset, failure_kind::timeout, failure_kind::status,
-    failure_kind::malformed};
+    failure_kind::refused, failure_kind::reset, failure_kind::timeout, failure_kind::status, failure_kind::malformed};
 
 /// The lower-case name used in output ("refused", "reset", ...).
 constexpr std::string_view to_string(failure_kind kind) noexcept {

@@ -31,8 +31,8 @@ void crawl_accounting::attempt_failed(failure_kind kind) noexcept {
   ++result_.errors_by_kind[static_cast<std::size_t>(kind)];
 }
 
-void crawl_accounting::finished(std::uint64_t index, steady_clock::time_point start, int status,
-                                std::uint64_t bytes, bool ok) {
+void crawl_accounting::finished(std::uint64_t index, steady_clock::time_point start, int status, std::uint64_t bytes,
+                                bool ok) {
   const auto end = steady_clock::now();
   last_end_ = std::max(last_end_, end);
   ++done_;
@@ -45,8 +45,8 @@ void crawl_accounting::finished(std::uint64_t index, steady_clock::time_point st
   latency_.add(end - start);
   if (options_.record_timeline) {
     using seconds = std::chrono::duration<double>;
-    result_.timeline.push_back(request_span{index, seconds(start - origin_).count(), seconds(end - origin_).count(),
-                                            status, ok ? bytes : 0});
+    result_.timeline.push_back(
+        request_span{index, seconds(start - origin_).count(), seconds(end - origin_).count(), status, ok ? bytes : 0});
   }
   if (end >= next_progress_ && options_.on_progress) {
     report_progress(end);
@@ -66,8 +66,8 @@ void crawl_accounting::report_progress(steady_clock::time_point now) {
 crawl_result crawl_accounting::take_result(std::size_t connections_opened) {
   result_.seconds = std::chrono::duration<double>(last_end_ - origin_).count();
   result_.connections = connections_opened;
-  result_.latency = latency_summary{latency_.quantile_ms(0.50), latency_.quantile_ms(0.90),
-                                    latency_.quantile_ms(0.99), latency_.max_ms()};
+  result_.latency = latency_summary{latency_.quantile_ms(0.50), latency_.quantile_ms(0.90), latency_.quantile_ms(0.99),
+                                    latency_.max_ms()};
   return std::move(result_);
 }
 

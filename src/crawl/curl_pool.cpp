@@ -35,7 +35,7 @@ namespace {
 struct watched_socket {
   explicit watched_socket(asio::io_context& ctx) : socket(ctx) {}
   tcp::socket socket;
-  int wanted = 0;      // CURL_POLL_IN / OUT / INOUT, as curl last asked
+  int wanted = 0;       // CURL_POLL_IN / OUT / INOUT, as curl last asked
   bool reading = false; // a wait for readability is pending
   bool writing = false;
   bool connected = false;        // writable once: the connect completed
@@ -59,17 +59,13 @@ struct transfer {
 failure_kind kind_of(CURLcode code) noexcept {
   switch (code) {
   case CURLE_COULDNT_CONNECT:
-  case CURLE_COULDNT_RESOLVE_HOST:
-    return failure_kind::refused;
-  case CURLE_OPERATION_TIMEDOUT:
-    return failure_kind::timeout;
+  case CURLE_COULDNT_RESOLVE_HOST: return failure_kind::refused;
+  case CURLE_OPERATION_TIMEDOUT: return failure_kind::timeout;
   case CURLE_WEIRD_SERVER_REPLY:
   case CURLE_UNSUPPORTED_PROTOCOL:
   case CURLE_BAD_CONTENT_ENCODING:
-  case CURLE_FILESIZE_EXCEEDED:
-    return failure_kind::malformed;
-  default:
-    return failure_kind::reset; // send/receive errors, nothing or part of an answer
+  case CURLE_FILESIZE_EXCEEDED: return failure_kind::malformed;
+  default: return failure_kind::reset; // send/receive errors, nothing or part of an answer
   }
 }
 

@@ -58,9 +58,7 @@ double crawl_result::limit_seconds() const noexcept {
 
 double crawl_result::efficiency() const noexcept { return seconds > 0 ? limit_seconds() / seconds : 0; }
 
-double crawl_result::requests_per_second() const noexcept {
-  return seconds > 0 ? static_cast<double>(n) / seconds : 0;
-}
+double crawl_result::requests_per_second() const noexcept { return seconds > 0 ? static_cast<double>(n) / seconds : 0; }
 
 std::size_t crawl_result::errors() const noexcept {
   std::size_t total = 0;
@@ -94,21 +92,11 @@ crawl_result run_crawl(const crawl_options& options) {
   const auto endpoint = resolve(base);
   crawl::crawl_job job(options, std::move(base), endpoint);
   switch (options.strategy) {
-  case crawl_strategy::serial:
-    crawl::crawl_serial(job);
-    break;
-  case crawl_strategy::callback:
-    crawl::crawl_callback(job);
-    break;
-  case crawl_strategy::stackful:
-    crawl::crawl_stackful(job);
-    break;
-  case crawl_strategy::curl:
-    crawl::crawl_curl(job);
-    break;
-  case crawl_strategy::coroutine:
-    crawl::crawl_coroutine(job);
-    break;
+  case crawl_strategy::serial: crawl::crawl_serial(job); break;
+  case crawl_strategy::callback: crawl::crawl_callback(job); break;
+  case crawl_strategy::stackful: crawl::crawl_stackful(job); break;
+  case crawl_strategy::curl: crawl::crawl_curl(job); break;
+  case crawl_strategy::coroutine: crawl::crawl_coroutine(job); break;
   }
   return job.accounting.take_result(job.connections_opened);
 }

@@ -90,8 +90,7 @@ public:
   }
 
   // SyncReadStream, as beast::http::read uses it.
-  template <typename MutableBuffers>
-  std::size_t read_some(const MutableBuffers& buffers, error_code& ec) {
+  template <typename MutableBuffers> std::size_t read_some(const MutableBuffers& buffers, error_code& ec) {
     const asio::mutable_buffer first = *asio::buffer_sequence_begin(buffers);
     for (;;) {
       const auto n = ::recv(fd_, first.data(), first.size(), 0);
@@ -112,8 +111,7 @@ public:
       }
     }
   }
-  template <typename MutableBuffers>
-  std::size_t read_some(const MutableBuffers& buffers) {
+  template <typename MutableBuffers> std::size_t read_some(const MutableBuffers& buffers) {
     error_code ec;
     const auto n = read_some(buffers, ec);
     if (ec) {

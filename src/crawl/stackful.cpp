@@ -158,8 +158,8 @@ void crawl_stackful(crawl_job& job) {
   stackful_crawl sc(job, ctx);
   job.accounting.begin();
   asio::spawn(
-      asio::any_io_executor(ctx.get_executor()), std::allocator_arg,
-      boost::context::pooled_fixedsize_stack(sc.stacks), [&sc](const asio::yield_context& y) { start_all(sc, y); },
+      asio::any_io_executor(ctx.get_executor()), std::allocator_arg, boost::context::pooled_fixedsize_stack(sc.stacks),
+      [&sc](const asio::yield_context& y) { start_all(sc, y); },
       [&sc](std::exception_ptr e) {
         if (e && !sc.failure) {
           sc.failure = e;

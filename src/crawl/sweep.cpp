@@ -48,7 +48,8 @@ std::vector<std::size_t> parse_concurrency_spec(std::string_view spec) {
     const auto stop = parse_count(range[1], "concurrency stop");
     const auto step = parse_count(range[2], "concurrency step");
     if (start == 0 || step == 0 || stop <= start) {
-      throw std::invalid_argument("concurrency range '" + std::string(spec) + "' needs 1 <= start < stop and step >= 1");
+      throw std::invalid_argument("concurrency range '" + std::string(spec) +
+                                  "' needs 1 <= start < stop and step >= 1");
     }
     for (auto c = start; c < stop; c += step) {
       out.push_back(c);
@@ -62,7 +63,8 @@ std::vector<std::size_t> parse_concurrency_spec(std::string_view spec) {
   }
   for (auto c : out) {
     if (c == 0 || c > max_concurrency) {
-      throw std::invalid_argument("concurrency " + std::to_string(c) + " is outside 1.." + std::to_string(max_concurrency));
+      throw std::invalid_argument("concurrency " + std::to_string(c) + " is outside 1.." +
+                                  std::to_string(max_concurrency));
     }
   }
   return out;
@@ -190,8 +192,8 @@ std::string sweep_json(const run_header& header, const sweep_options& options, c
   const auto best = best_per_delay(points);
   for (std::size_t i = 0; i < best.size(); ++i) {
     out += i == 0 ? "{" : ", {";
-    out += "\"delay_ms\": " + std::to_string(best[i].delay.count()) + ", \"concurrency\": " +
-           std::to_string(best[i].concurrency) + ", \"seconds\": ";
+    out += "\"delay_ms\": " + std::to_string(best[i].delay.count()) +
+           ", \"concurrency\": " + std::to_string(best[i].concurrency) + ", \"seconds\": ";
     record::append_json_number(out, best[i].seconds);
     out += "}";
   }

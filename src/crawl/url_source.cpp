@@ -67,7 +67,8 @@ bool delay_in_url(std::string_view url, long long& delay_ms) noexcept {
 }
 
 url_source::url_source(std::string target_prefix, std::uint64_t seed)
-    : prefix_(std::move(target_prefix)), state_(seed != 0 ? seed : std::random_device{}() * 0x9E3779B97F4A7C15ull + 1) {}
+    : prefix_(std::move(target_prefix)), state_(seed != 0 ? seed : std::random_device{}() * 0x9E3779B97F4A7C15ull + 1) {
+}
 
 std::uint64_t url_source::next_random() noexcept {
   // splitmix64: fast, and plenty for cache-busting suffixes.

@@ -145,9 +145,7 @@ http_session::http_session(asio::any_io_executor executor, http_session_options 
 
 http_session::~http_session() { close(); }
 
-asio::awaitable<http_response> http_session::get(std::string_view target) {
-  return impl_->send(target, nullptr, {});
-}
+asio::awaitable<http_response> http_session::get(std::string_view target) { return impl_->send(target, nullptr, {}); }
 
 // A coroutine, so that `body` (a parameter) lives in the frame for as long as send().
 asio::awaitable<http_response> http_session::post(std::string_view target, std::string_view body,

@@ -6,8 +6,8 @@ namespace overlap::http {
 
 namespace {
 
-void append_start(std::string& out, std::string_view method, std::string_view target,
-                  std::string_view host_header, bool keep_alive) {
+void append_start(std::string& out, std::string_view method, std::string_view target, std::string_view host_header,
+                  bool keep_alive) {
   out.clear();
   out.append(method).append(" ").append(target).append(" HTTP/1.1\r\nHost: ").append(host_header).append("\r\n");
   if (!keep_alive) {

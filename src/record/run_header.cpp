@@ -5,8 +5,8 @@
 #include <ctime>
 #include <fstream>
 #include <iterator>
-#include <vector>
 #include <thread>
+#include <vector>
 
 namespace overlap {
 

@@ -168,15 +168,9 @@ std::vector<std::uint32_t> assign_lanes(std::span<const request_span> requests) 
 void write_timeline(std::ostream& out, timeline_format format, const run_header& header,
                     std::span<const timeline_run> runs) {
   switch (format) {
-  case timeline_format::csv:
-    write_csv(out, runs);
-    break;
-  case timeline_format::json:
-    write_json(out, header, runs);
-    break;
-  case timeline_format::trace:
-    write_trace(out, header, runs);
-    break;
+  case timeline_format::csv: write_csv(out, runs); break;
+  case timeline_format::json: write_json(out, header, runs); break;
+  case timeline_format::trace: write_trace(out, header, runs); break;
   }
 }
 

@@ -84,13 +84,19 @@ struct sweep_point {
   std::optional<double> limit_seconds;
 };
 
-struct crawl_result { std::vector<crawl_run> runs; };
-struct crawl_timeline { std::vector<crawl_timeline_run> runs; };
+struct crawl_result {
+  std::vector<crawl_run> runs;
+};
+struct crawl_timeline {
+  std::vector<crawl_timeline_run> runs;
+};
 struct workload_result {
   std::vector<workload_run> runs;
   std::map<std::int64_t, double> calibration; // difficulty -> seconds per hash
 };
-struct workload_timeline { std::vector<workload_timeline_run> runs; };
+struct workload_timeline {
+  std::vector<workload_timeline_run> runs;
+};
 struct sweep_result {
   std::string strategy; // empty when absent
   std::int64_t n = 0;

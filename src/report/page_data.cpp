@@ -187,9 +187,8 @@ json::value page_data(const std::vector<input>& inputs) {
       }
     }
   }
-  return {{"inputs", headers},           {"crawl_results", crawl_results},
-          {"crawl_timelines", crawl_timelines}, {"sweeps", sweeps},
-          {"workload_results", workload_results}, {"workload_timelines", workload_timelines}};
+  return {{"inputs", headers}, {"crawl_results", crawl_results},       {"crawl_timelines", crawl_timelines},
+          {"sweeps", sweeps},  {"workload_results", workload_results}, {"workload_timelines", workload_timelines}};
 }
 
 } // namespace overlap::report

@@ -38,12 +38,18 @@ std::string html_escape(std::string_view text) {
 namespace {
 
 std::string_view marker_value(std::string_view name, std::string_view data_json, const std::string& title) {
-  if (name == "uplot_js") return assets::uplot_js;
-  if (name == "uplot_css") return assets::uplot_css;
-  if (name == "page_js") return assets::page_js;
-  if (name == "page_css") return assets::page_css;
-  if (name == "data") return data_json;
-  if (name == "title") return title;
+  if (name == "uplot_js")
+    return assets::uplot_js;
+  if (name == "uplot_css")
+    return assets::uplot_css;
+  if (name == "page_js")
+    return assets::page_js;
+  if (name == "page_css")
+    return assets::page_css;
+  if (name == "data")
+    return data_json;
+  if (name == "title")
+    return title;
   // The template is ours and embedded at build time: an unknown marker is a bug.
   throw std::logic_error("report template has an unknown marker @@" + std::string(name) + "@@");
 }

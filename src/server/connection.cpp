@@ -151,9 +151,7 @@ asio::awaitable<std::optional<std::string_view>> carry_out(shard& sh, const rout
   head.status = decision.status;
   std::string_view body = decision.body;
   switch (decision.what) {
-  case action::respond:
-    head.extra_headers = decision.extra_headers;
-    break;
+  case action::respond: head.extra_headers = decision.extra_headers; break;
   case action::delay: {
     semaphore_permit permit;
     if (!co_await admit(ctx, permit)) {
@@ -176,9 +174,9 @@ asio::awaitable<std::optional<std::string_view>> carry_out(shard& sh, const rout
     const double start = epoch_seconds_now();
     std::optional<save_outcome> stored;
     if (ctx.store) { // the commit runs on the store thread while this one waits the post delay
-      auto [slept, outcome] = co_await (sleep_for(sh, ctx.options.post_delay) &&
-                                        ctx.store->async_save(ex.request.idempotency_key, ex.request.body,
-                                                              asio::use_awaitable));
+      auto [slept, outcome] =
+          co_await (sleep_for(sh, ctx.options.post_delay) &&
+                    ctx.store->async_save(ex.request.idempotency_key, ex.request.body, asio::use_awaitable));
       if (!slept) {
         co_return std::nullopt;
       }

@@ -183,9 +183,7 @@ void delay_server::write_metrics_file() const {
   }
 }
 
-std::int64_t delay_server::stored_results() const {
-  return impl_->ctx.store ? impl_->ctx.store->count() : -1;
-}
+std::int64_t delay_server::stored_results() const { return impl_->ctx.store ? impl_->ctx.store->count() : -1; }
 
 std::string delay_server::prometheus_text() const {
   const auto& ctx = impl_->ctx;

@@ -11,8 +11,8 @@ struct response_head {
   int status = 200;
   std::string_view content_type = "text/plain; charset=UTF-8";
   bool keep_alive = true;
-  int version = 11;                // 10 for HTTP/1.0, 11 for HTTP/1.1
-  std::string_view extra_headers;  // complete lines, each ending in "\r\n"
+  int version = 11;               // 10 for HTTP/1.0, 11 for HTTP/1.1
+  std::string_view extra_headers; // complete lines, each ending in "\r\n"
 };
 
 /// Replaces `out` with a complete response: status line, headers, body.

@@ -17,9 +17,8 @@ namespace overlap::server {
 /// buffered; parsing in place saves that round trip on every request.
 /// Returns end_of_stream if the peer closed before a byte, partial_message if it
 /// closed mid-request, a parse error, or the socket's error.
-boost::asio::awaitable<boost::system::error_code> read_request(boost::asio::ip::tcp::socket& socket,
-                                                               boost::beast::flat_buffer& buffer,
-                                                               request_reader& reader);
+boost::asio::awaitable<boost::system::error_code>
+read_request(boost::asio::ip::tcp::socket& socket, boost::beast::flat_buffer& buffer, request_reader& reader);
 
 /// Writes all of `data`. It first tries at once on the non-blocking socket (a small
 /// answer nearly always fits the send buffer) and waits for writability only for what

@@ -16,8 +16,7 @@ request_reader::request_reader(request_buffers& buffers) : buffers_(buffers) {
   buffers_.idempotency_key.clear();
 }
 
-void request_reader::on_request_impl(http::verb, string_view method, string_view target, int version,
-                                     error_code&) {
+void request_reader::on_request_impl(http::verb, string_view method, string_view target, int version, error_code&) {
   buffers_.method.assign(method.data(), method.size());
   buffers_.target.assign(target.data(), target.size());
   version_ = version;

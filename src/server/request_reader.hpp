@@ -39,8 +39,7 @@ private:
   void on_request_impl(boost::beast::http::verb, string_view method, string_view target, int version,
                        error_code&) override;
   void on_response_impl(int, string_view, int, error_code& ec) override;
-  void on_field_impl(boost::beast::http::field name, string_view name_string, string_view value,
-                     error_code&) override;
+  void on_field_impl(boost::beast::http::field name, string_view name_string, string_view value, error_code&) override;
   void on_header_impl(error_code&) override {}
   void on_body_init_impl(const boost::optional<std::uint64_t>& content_length, error_code&) override;
   std::size_t on_body_impl(string_view body, error_code&) override;

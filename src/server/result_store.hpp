@@ -54,8 +54,7 @@ public:
   /// Completes with `void(save_outcome)` on the handler's associated executor, only
   /// after the transaction holding the row has committed; keeps that executor's work
   /// outstanding until then.
-  template <typename CompletionToken>
-  auto async_save(std::string key, std::string result, CompletionToken&& token) {
+  template <typename CompletionToken> auto async_save(std::string key, std::string result, CompletionToken&& token) {
     return boost::asio::async_initiate<CompletionToken, void(save_outcome)>(
         [this](auto handler, std::string k, std::string r) {
           submit_save(std::move(k), std::move(r), resume_on_own_executor<save_outcome>(std::move(handler)));
@@ -66,8 +65,7 @@ public:
   /// The number of stored results, counted after the saves queued before it are
   /// committed. Completes with `void(std::int64_t)` (-1 if the store cannot be read)
   /// on the handler's associated executor.
-  template <typename CompletionToken>
-  auto async_count(CompletionToken&& token) {
+  template <typename CompletionToken> auto async_count(CompletionToken&& token) {
     return boost::asio::async_initiate<CompletionToken, void(std::int64_t)>(
         [this](auto handler) { submit_count(resume_on_own_executor<std::int64_t>(std::move(handler))); }, token);
   }
@@ -85,7 +83,7 @@ private:
                                     boost::asio::execution::outstanding_work.tracked);
     auto shared = std::make_shared<Handler>(std::move(handler)); // std::function needs a copyable target
     return [shared, work](Result result) {
-      boost::asio::post(work, [shared, r = std::move(result)]() mutable { std::move(*shared)(std::move(r)); });
+      boost::asio::post(work, [shared, r = std::move(result)]() mutable { std::move (*shared)(std::move(r)); });
     };
   }
 

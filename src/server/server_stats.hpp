@@ -18,8 +18,8 @@ inline constexpr std::array<int, 9> counted_statuses{200, 400, 404, 405, 408, 41
 inline constexpr std::size_t status_slots = counted_statuses.size() + 1; // plus "other"
 
 /// Upper bounds (seconds) of the timer-overshoot histogram buckets; +Inf is implicit.
-inline constexpr std::array<double, 12> overshoot_bounds_seconds{
-    0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25};
+inline constexpr std::array<double, 12> overshoot_bounds_seconds{0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025,
+                                                                 0.005,   0.01,   0.025,   0.05,   0.1,   0.25};
 
 class server_stats {
 public:

@@ -13,10 +13,10 @@ class http_sink final : public result_sink {
 public:
   http_sink(boost::asio::any_io_executor executor, const crawl::http_base& url, std::size_t max_connections,
             std::chrono::milliseconds timeout)
-      : target_(url.target_prefix), session_(std::move(executor), http_session_options{.host = url.host,
-                                                                                .port = url.port,
-                                                                                .max_connections = max_connections,
-                                                                                .timeout = timeout}) {}
+      : target_(url.target_prefix),
+        session_(std::move(executor),
+                 http_session_options{
+                     .host = url.host, .port = url.port, .max_connections = max_connections, .timeout = timeout}) {}
 
   boost::asio::awaitable<save_reply> save(const std::string& result, const std::string& key) override {
     const std::array<http_header, 1> headers{{{"Idempotency-Key", key}}};

@@ -22,8 +22,8 @@ std::string failure_kind(const save_reply& reply, bool mismatched) {
   if (reply.ec == asio::error::connection_refused) {
     return "refused";
   }
-  if (reply.ec == asio::error::connection_reset || reply.ec == asio::error::eof || reply.ec == asio::error::broken_pipe ||
-      reply.ec == boost::beast::http::error::end_of_stream) {
+  if (reply.ec == asio::error::connection_reset || reply.ec == asio::error::eof ||
+      reply.ec == asio::error::broken_pipe || reply.ec == boost::beast::http::error::end_of_stream) {
     return "reset";
   }
   if (reply.ec == asio::error::timed_out || reply.ec == asio::error::operation_aborted) {

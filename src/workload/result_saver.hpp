@@ -13,10 +13,10 @@
 namespace overlap::workload {
 
 struct save_counts {
-  std::uint64_t sent = 0;         // attempts, retries included
-  std::uint64_t acknowledged = 0; // results the sink confirmed
-  std::uint64_t retried = 0;      // attempts after a failed one
-  std::uint64_t failed = 0;       // results given up on after every retry
+  std::uint64_t sent = 0;                              // attempts, retries included
+  std::uint64_t acknowledged = 0;                      // results the sink confirmed
+  std::uint64_t retried = 0;                           // attempts after a failed one
+  std::uint64_t failed = 0;                            // results given up on after every retry
   std::map<std::string, std::uint64_t> errors_by_kind; // refused, reset, timeout, status, mismatch, ...
 };
 

@@ -130,8 +130,9 @@ std::string result_json(const run_header& header, const std::vector<workload_res
     append_field(out, "hidden_io_share", hidden ? *hidden : NAN);
     out += ", \"saved\": " + std::to_string(run.saved) + ", \"failed\": " + std::to_string(run.failed) +
            ", \"retried\": " + std::to_string(run.retried) + ", \"sent\": " + std::to_string(run.sent) +
-           ", \"batch_size\": " + std::to_string(run.batch_size) + ", \"concurrency\": " +
-           std::to_string(run.concurrency) + ", \"workers\": " + std::to_string(run.workers) + ", \"errors_by_kind\": {";
+           ", \"batch_size\": " + std::to_string(run.batch_size) +
+           ", \"concurrency\": " + std::to_string(run.concurrency) + ", \"workers\": " + std::to_string(run.workers) +
+           ", \"errors_by_kind\": {";
     bool first = true;
     for (const auto& [kind, count] : run.errors_by_kind) {
       out += first ? "" : ", ";
@@ -161,8 +162,8 @@ std::string timeline_json(const run_header& header, const std::vector<workload_r
     const auto& run = runs[r];
     out += r == 0 ? "{\"mode\": " : ", {\"mode\": ";
     record::append_json_string(out, to_string(run.mode));
-    out += ", \"n\": " + std::to_string(run.n) + ", \"difficulty\": " + std::to_string(run.difficulty) +
-           ", \"tasks\": [";
+    out +=
+        ", \"n\": " + std::to_string(run.n) + ", \"difficulty\": " + std::to_string(run.difficulty) + ", \"tasks\": [";
     for (std::size_t i = 0; i < run.timeline.size(); ++i) {
       const auto& span = run.timeline[i];
       out += i == 0 ? "{\"index\": " : ", {\"index\": ";
@@ -221,8 +222,8 @@ std::string timeline_trace(const std::vector<workload_result>& runs) {
     const int pid = static_cast<int>(r) + 1;
     out += first ? "" : ",\n";
     first = false;
-    out += "{\"name\": \"process_name\", \"ph\": \"M\", \"pid\": " + std::to_string(pid) +
-           ", \"args\": {\"name\": \"" + std::string(to_string(runs[r].mode)) + "\"}}";
+    out += "{\"name\": \"process_name\", \"ph\": \"M\", \"pid\": " + std::to_string(pid) + ", \"args\": {\"name\": \"" +
+           std::string(to_string(runs[r].mode)) + "\"}}";
     // Saves overlap: each goes on the lowest lane free at its start.
     std::priority_queue<std::pair<double, std::size_t>, std::vector<std::pair<double, std::size_t>>, std::greater<>>
         busy_until;

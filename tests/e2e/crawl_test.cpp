@@ -29,8 +29,7 @@ crawl_options options_for(crawl_strategy strategy, const std::string& base_url, 
 }
 
 std::string add_url(std::uint16_t port, const std::string& name, int delay_ms) {
-  return "http://127.0.0.1:" + std::to_string(port) + "/add?name=" + name + "&delay=" + std::to_string(delay_ms) +
-         "&";
+  return "http://127.0.0.1:" + std::to_string(port) + "/add?name=" + name + "&delay=" + std::to_string(delay_ms) + "&";
 }
 
 class every_strategy : public testing::TestWithParam<crawl_strategy> {

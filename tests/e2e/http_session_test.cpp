@@ -26,8 +26,7 @@ http_session_options options_for(std::uint16_t port, std::size_t max_connections
 }
 
 /// Runs `make()` (a coroutine) on a fresh loop and returns its result.
-template <typename F>
-auto run(asio::io_context& ctx, F make) {
+template <typename F> auto run(asio::io_context& ctx, F make) {
   auto future = asio::co_spawn(ctx, make(), asio::use_future);
   ctx.run();
   return future.get();

@@ -55,10 +55,16 @@ std::string get_with_headers(std::string_view target, std::string_view headers) 
 
 TEST(serve_hostile, malformed_request_lines_are_400_or_closed) {
   running_server s;
-  const std::vector<std::string> lines{
-      "GARBAGE\r\n\r\n",     "GET\r\n\r\n",         "GET /add HTTP/9.9\r\n\r\n", "GET  /add HTTP/1.1\r\n\r\n",
-      "GET /add HTTP/1.1 x\r\n\r\n", std::string("\0\x01\x02\r\n\r\n", 7), "\r\n\r\n\r\n\r\n",
-      "GET /add\tHTTP/1.1\r\n\r\n", "G\x7f T /add HTTP/1.1\r\n\r\n", "GET /add HTTP/1.1\n\n"};
+  const std::vector<std::string> lines{"GARBAGE\r\n\r\n",
+                                       "GET\r\n\r\n",
+                                       "GET /add HTTP/9.9\r\n\r\n",
+                                       "GET  /add HTTP/1.1\r\n\r\n",
+                                       "GET /add HTTP/1.1 x\r\n\r\n",
+                                       std::string("\0\x01\x02\r\n\r\n", 7),
+                                       "\r\n\r\n\r\n\r\n",
+                                       "GET /add\tHTTP/1.1\r\n\r\n",
+                                       "G\x7f T /add HTTP/1.1\r\n\r\n",
+                                       "GET /add HTTP/1.1\n\n"};
   for (const auto& line : lines) {
     const auto reply = raw_conversation(s.port(), line, answer_timeout);
     expect_refused(reply, line);
@@ -126,14 +132,14 @@ TEST(serve_hostile, oversized_bodies_are_413_whether_announced_or_chunked) {
   const std::vector<std::pair<std::string, std::string>> cases{
       {"Content-Length over 1 MiB", "POST /add HTTP/1.1\r\nHost: x\r\nContent-Length: 1048577\r\n\r\nabc"},
       {"one chunk over 1 MiB", "POST /add HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n100001\r\nabc"},
-      {"chunks adding up to over 1 MiB",
-       "POST /add HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + [] {
-         std::string chunks;
-         for (int i = 0; i < 17; ++i) {
-           chunks += "10000\r\n" + std::string(0x10000, 'c') + "\r\n";
-         }
-         return chunks;
-       }()},
+      {"chunks adding up to over 1 MiB", "POST /add HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                                             [] {
+                                               std::string chunks;
+                                               for (int i = 0; i < 17; ++i) {
+                                                 chunks += "10000\r\n" + std::string(0x10000, 'c') + "\r\n";
+                                               }
+                                               return chunks;
+                                             }()},
   };
   for (const auto& [what, request] : cases) {
     const auto reply = raw_conversation(s.port(), request, answer_timeout);
@@ -146,7 +152,8 @@ TEST(serve_hostile, oversized_bodies_are_413_whether_announced_or_chunked) {
 TEST(serve_hostile, garbage_pipelined_after_a_valid_request_is_answered_in_order_then_closed) {
   running_server s;
   const auto reply = raw_conversation(
-      s.port(), get_with_headers("/add?name=first&delay=0", "") + "\x16\x03\x01 this is not HTTP\r\n\r\n", answer_timeout);
+      s.port(), get_with_headers("/add?name=first&delay=0", "") + "\x16\x03\x01 this is not HTTP\r\n\r\n",
+      answer_timeout);
   EXPECT_EQ(first_status(reply.received), 200) << reply.received;
   const auto second = reply.received.find("HTTP/1.1 400 ");
   EXPECT_NE(second, std::string::npos) << reply.received;
@@ -176,7 +183,7 @@ TEST(serve_hostile, a_client_that_disconnects_mid_delay_costs_nothing) {
     send_and_disconnect(s.port(), get_with_headers("/add?name=gone&delay=150", ""), abort);
     send_and_disconnect(s.port(), "POST /add HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\ngone", abort);
   }
-  expect_still_serving(s); // accepted after the others: they have all been accepted by now
+  expect_still_serving(s);                // accepted after the others: they have all been accepted by now
   EXPECT_TRUE(all_connections_closed(s)); // each closes once its answer finds the client gone
   EXPECT_EQ(s.server().records().at("gone").size(), 2U);
   EXPECT_NE(s.server().prometheus_text().find("overlap_connection_failures_total 0\n"), std::string::npos);

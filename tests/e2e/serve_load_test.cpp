@@ -39,7 +39,8 @@ TEST(serve_load, a_thousand_concurrent_delayed_requests_are_all_answered) {
   const auto before = steady::now();
   const auto replies = concurrent_gets(s.port(), targets("many", 1000, 300), 1000);
   const double took = std::chrono::duration<double>(steady::now() - before).count();
-  EXPECT_TRUE(std::all_of(replies.begin(), replies.end(), [](const auto& r) { return r.status == 200 && r.body == "."; }));
+  EXPECT_TRUE(
+      std::all_of(replies.begin(), replies.end(), [](const auto& r) { return r.status == 200 && r.body == "."; }));
   const auto records = s.server().records().at("many");
   EXPECT_EQ(records.size(), 1000U);
   const auto overlap = most_overlapping(records);
@@ -94,7 +95,8 @@ TEST(serve_load, graceful_stop_answers_requests_in_flight) {
   auto options = running_server::defaults();
   running_server s(options);
   http_connection idle(s.port());
-  auto in_flight = std::async(std::launch::async, [&] { return http_request(s.port(), "GET", "/add?name=late&delay=400"); });
+  auto in_flight =
+      std::async(std::launch::async, [&] { return http_request(s.port(), "GET", "/add?name=late&delay=400"); });
   wait_until_in_flight(s.server(), "overlap_requests_in_flight 1\n");
   s.server().stop();
   const auto reply = in_flight.get();

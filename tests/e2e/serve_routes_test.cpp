@@ -100,7 +100,8 @@ TEST(serve_routes, pipelined_requests_are_answered_in_order) {
   http_connection conn(s.port());
   std::string burst;
   for (const char* body : {"first", "second", "third"}) {
-    burst += "POST /add HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(std::strlen(body)) + "\r\n\r\n" + body;
+    burst +=
+        "POST /add HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(std::strlen(body)) + "\r\n\r\n" + body;
   }
   conn.send_raw(burst);
   EXPECT_EQ(conn.read_reply().body, "{\"result\": \"first\", \"t\": 0.5}");
@@ -110,7 +111,8 @@ TEST(serve_routes, pipelined_requests_are_answered_in_order) {
 
 TEST(serve_routes, a_header_block_over_8_kib_is_431) {
   running_server s;
-  const std::string request = "GET /add?name=x&delay=0 HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(9000, 'a') + "\r\n\r\n";
+  const std::string request =
+      "GET /add?name=x&delay=0 HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(9000, 'a') + "\r\n\r\n";
   const auto answer = raw_exchange(s.port(), request, 3s);
   EXPECT_EQ(answer.rfind("HTTP/1.1 431 ", 0), 0U) << answer.substr(0, 80);
 }
@@ -132,8 +134,8 @@ TEST(serve_routes, a_malformed_request_line_is_400_and_closed) {
 
 TEST(serve_routes, expect_100_continue_is_honoured) {
   running_server s;
-  const auto answer =
-      raw_exchange(s.port(), "POST /add HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n", 500ms);
+  const auto answer = raw_exchange(
+      s.port(), "POST /add HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n", 500ms);
   EXPECT_EQ(answer, "HTTP/1.1 100 Continue\r\n\r\n");
 }
 

@@ -198,9 +198,8 @@ TEST(server_restart, workload_saves_every_result_once_across_a_sigkill_of_its_da
     acknowledged_but_missing += std::count(rows.begin(), rows.end(), std::pair{key, result}) == 1 ? 0 : 1;
   }
   std::printf("  %zu stored before the kill; sent %llu, saved %llu, retried %llu, failed %llu; errors:",
-              stored_before_kill, static_cast<unsigned long long>(run.sent),
-              static_cast<unsigned long long>(run.saved), static_cast<unsigned long long>(run.retried),
-              static_cast<unsigned long long>(run.failed));
+              stored_before_kill, static_cast<unsigned long long>(run.sent), static_cast<unsigned long long>(run.saved),
+              static_cast<unsigned long long>(run.retried), static_cast<unsigned long long>(run.failed));
   for (const auto& [kind, count] : run.errors_by_kind) {
     std::printf(" %s %llu", kind.c_str(), static_cast<unsigned long long>(count));
   }
@@ -247,8 +246,8 @@ TEST_P(restarted_crawl, retries_through_a_sigkill_of_the_server_and_completes) {
   client.join();
 
   const auto& errors = run.errors_by_kind;
-  std::printf("  %zu answered before the kill; succeeded %zu, failed %zu, retries %zu; errors:",
-              answered_before_kill, run.succeeded, run.failed, run.retries);
+  std::printf("  %zu answered before the kill; succeeded %zu, failed %zu, retries %zu; errors:", answered_before_kill,
+              run.succeeded, run.failed, run.retries);
   for (const auto kind : all_failure_kinds) {
     std::printf(" %s %zu", std::string(to_string(kind)).c_str(), errors[static_cast<std::size_t>(kind)]);
   }

@@ -81,7 +81,8 @@ TEST(workload_e2e, a_database_that_is_down_leaves_every_result_failed_and_counte
   options.n = 3;
   options.retries = 1;
   options.first_backoff = 1ms;
-  const auto run = run_workload(options, http_sink_factory("http://127.0.0.1:" + std::to_string(closed_port) + "/add", 2));
+  const auto run =
+      run_workload(options, http_sink_factory("http://127.0.0.1:" + std::to_string(closed_port) + "/add", 2));
   EXPECT_EQ(run.saved, 0U);
   EXPECT_EQ(run.failed, 3U);
   EXPECT_EQ(run.errors_by_kind.at("refused"), 6U);

@@ -22,8 +22,7 @@ using asio::ip::tcp;
 namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::string_view ok_response = "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n.";
-constexpr std::string_view error_response =
-    "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 6\r\n\r\nfault\n";
+constexpr std::string_view error_response = "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 6\r\n\r\nfault\n";
 constexpr std::string_view malformed_response = "HTTX/9 banana\r\nno colon here\r\n\r\n";
 
 enum class fault { none, status_500, reset, malformed };
@@ -51,17 +50,10 @@ struct fault_server::impl {
       return fault::none; // faulty only the first time: a retry succeeds
     }
     switch (std::hash<std::string>{}(target) % 10) {
-    case 0:
-      ++counts.status_500;
-      return fault::status_500;
-    case 1:
-      ++counts.resets;
-      return fault::reset;
-    case 2:
-      ++counts.malformed;
-      return fault::malformed;
-    default:
-      return fault::none;
+    case 0: ++counts.status_500; return fault::status_500;
+    case 1: ++counts.resets; return fault::reset;
+    case 2: ++counts.malformed; return fault::malformed;
+    default: return fault::none;
     }
   }
 
@@ -81,9 +73,7 @@ struct fault_server::impl {
       case fault::reset:
         socket.set_option(asio::socket_base::linger(true, 0)); // close sends RST
         co_return;
-      case fault::malformed:
-        co_await asio::async_write(socket, asio::buffer(malformed_response), use_tuple);
-        co_return;
+      case fault::malformed: co_await asio::async_write(socket, asio::buffer(malformed_response), use_tuple); co_return;
       case fault::status_500:
         std::tie(ec, n) = co_await asio::async_write(socket, asio::buffer(error_response), use_tuple);
         break;

@@ -265,8 +265,8 @@ void post_results(std::uint16_t port, std::vector<keyed_post>& items, std::size_
 delay_server_options running_server::defaults() {
   delay_server_options options;
   options.port = 0;
-  options.metrics_file = std::filesystem::temp_directory_path() /
-                         ("overlap-test-" + std::to_string(::getpid()) + "-metric_data.json");
+  options.metrics_file =
+      std::filesystem::temp_directory_path() / ("overlap-test-" + std::to_string(::getpid()) + "-metric_data.json");
   return options;
 }
 

@@ -10,8 +10,7 @@ namespace overlap::test {
 
 /// Spawns `body()` (a callable returning an awaitable) on `ioc`, runs the loop until
 /// nothing is left, and rethrows what the coroutine threw.
-template <typename Body>
-void run_coroutine(boost::asio::io_context& ioc, Body body) {
+template <typename Body> void run_coroutine(boost::asio::io_context& ioc, Body body) {
   std::exception_ptr failure;
   boost::asio::co_spawn(ioc, body(), [&failure](std::exception_ptr e) { failure = std::move(e); });
   ioc.run();
@@ -21,8 +20,7 @@ void run_coroutine(boost::asio::io_context& ioc, Body body) {
 }
 
 /// The same on a fresh io_context.
-template <typename Body>
-void run_coroutine(Body body) {
+template <typename Body> void run_coroutine(Body body) {
   boost::asio::io_context ioc;
   run_coroutine(ioc, std::move(body));
 }

@@ -3,9 +3,9 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -41,7 +41,8 @@ std::uint16_t free_port() {
 namespace {
 
 /// In the child, between fork and exec: only async-signal-safe calls.
-[[noreturn]] void exec_child(const std::vector<std::string>& argv, int stdout_fd, int stderr_fd, std::uint64_t fd_limit) {
+[[noreturn]] void exec_child(const std::vector<std::string>& argv, int stdout_fd, int stderr_fd,
+                             std::uint64_t fd_limit) {
   ::dup2(stdout_fd, STDOUT_FILENO);
   ::dup2(stderr_fd, STDERR_FILENO);
   ::syscall(SYS_close_range, 3U, ~0U, 0U); // the test's own sockets must not count against the child's limit

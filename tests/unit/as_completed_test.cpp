@@ -11,8 +11,8 @@
 #include <vector>
 
 namespace asio = boost::asio;
-using overlap::test::run_coroutine;
 using overlap::as_completed;
+using overlap::test::run_coroutine;
 
 namespace {
 

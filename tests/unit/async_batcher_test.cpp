@@ -12,10 +12,10 @@
 #include <stdexcept>
 
 namespace asio = boost::asio;
-using overlap::test::run_coroutine;
 using overlap::async_batcher;
 using overlap::batch_flush;
 using overlap::with_batcher;
+using overlap::test::run_coroutine;
 
 namespace {
 

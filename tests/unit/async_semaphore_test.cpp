@@ -16,8 +16,8 @@
 #include <vector>
 
 namespace asio = boost::asio;
-using overlap::async_semaphore;
 using boost::system::error_code;
+using overlap::async_semaphore;
 
 namespace {
 

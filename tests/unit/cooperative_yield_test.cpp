@@ -9,8 +9,8 @@
 #include "support/run_coroutine.hpp"
 
 namespace asio = boost::asio;
-using overlap::test::run_coroutine;
 using overlap::cooperative_yield;
+using overlap::test::run_coroutine;
 
 TEST(cooperative_yield, yielding_lets_ready_work_run_first) {
   asio::io_context ioc;

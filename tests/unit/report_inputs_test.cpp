@@ -99,7 +99,8 @@ TEST(report_inputs, a_body_that_does_not_match_its_header_is_an_error) {
 }
 
 TEST(report_inputs, not_json_says_where_it_broke) {
-  EXPECT_EQ(error_for("{\"command\": \"crawl\",\n  \"kind\": }", "bad.json").rfind("bad.json: not valid JSON (", 0), 0U);
+  EXPECT_EQ(error_for("{\"command\": \"crawl\",\n  \"kind\": }", "bad.json").rfind("bad.json: not valid JSON (", 0),
+            0U);
   EXPECT_NE(error_for("{\"command\": \"crawl\",\n  \"kind\": }").find("line 2, column 11"), std::string::npos)
       << error_for("{\"command\": \"crawl\",\n  \"kind\": }");
   EXPECT_EQ(error_for("[1, 2]"), "in.json: expected a JSON object with \"command\" and \"kind\", got an array");

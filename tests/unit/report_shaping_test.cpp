@@ -69,8 +69,8 @@ TEST(report_shaping, a_sweep_becomes_one_series_per_delay_with_its_ideal) {
 }
 
 TEST(report_shaping, the_best_concurrency_is_the_fastest_and_the_smallest_on_a_tie) {
-  const std::vector<sweep_series> series{{.delay_ms = 50, .concurrency = {1, 100, 200, 300},
-                                          .seconds = {25.0, 0.3, 0.3, 0.5}, .ideal_seconds = {}}};
+  const std::vector<sweep_series> series{
+      {.delay_ms = 50, .concurrency = {1, 100, 200, 300}, .seconds = {25.0, 0.3, 0.3, 0.5}, .ideal_seconds = {}}};
   const auto best = best_per_delay(series);
   ASSERT_EQ(best.size(), 1U);
   EXPECT_EQ(best[0].concurrency, 100);

@@ -41,9 +41,8 @@ std::vector<save_outcome> save_all(result_store& store, const std::vector<std::p
   asio::io_context ioc;
   std::vector<save_outcome> outcomes(items.size());
   for (std::size_t i = 0; i < items.size(); ++i) {
-    store.async_save(items[i].first, items[i].second, asio::bind_executor(ioc, [&outcomes, i](save_outcome o) {
-                       outcomes[i] = std::move(o);
-                     }));
+    store.async_save(items[i].first, items[i].second,
+                     asio::bind_executor(ioc, [&outcomes, i](save_outcome o) { outcomes[i] = std::move(o); }));
   }
   ioc.run(); // returns once every save completed: each keeps the loop's work outstanding
   return outcomes;
@@ -128,7 +127,9 @@ TEST(result_store, completes_on_the_executor_of_the_caller) {
   result_store store(file.path());
   asio::io_context ioc;
   bool on_caller = false;
-  store.async_save("k", "r", asio::bind_executor(ioc, [&](save_outcome) { on_caller = ioc.get_executor().running_in_this_thread(); }));
+  store.async_save("k", "r", asio::bind_executor(ioc, [&](save_outcome) {
+                     on_caller = ioc.get_executor().running_in_this_thread();
+                   }));
   ioc.run();
   EXPECT_TRUE(on_caller);
 }

@@ -19,9 +19,7 @@ TEST(routes, get_add_waits_the_requested_delay) {
   EXPECT_EQ(d.label, route::add_get);
 }
 
-TEST(routes, flush_needs_no_name) {
-  EXPECT_EQ(decide("GET", "/add?flush=True").what, action::flush);
-}
+TEST(routes, flush_needs_no_name) { EXPECT_EQ(decide("GET", "/add?flush=True").what, action::flush); }
 
 TEST(routes, a_missing_name_is_a_400_naming_it) {
   auto d = decide("GET", "/add?delay=5");
@@ -36,9 +34,7 @@ TEST(routes, an_invalid_delay_is_a_400_with_the_books_reason) {
   EXPECT_NE(d.body.find("Invalid value for delay"), std::string_view::npos);
 }
 
-TEST(routes, post_add_is_the_database) {
-  EXPECT_EQ(decide("POST", "/add").what, action::save);
-}
+TEST(routes, post_add_is_the_database) { EXPECT_EQ(decide("POST", "/add").what, action::save); }
 
 TEST(routes, other_methods_get_405_with_allow) {
   auto d = decide("DELETE", "/add?name=x");
@@ -52,9 +48,7 @@ TEST(routes, unknown_paths_are_404) {
   EXPECT_EQ(decide("GET", "/").status, 404);
 }
 
-TEST(routes, metrics_is_served) {
-  EXPECT_EQ(decide("GET", "/metrics").what, action::metrics);
-}
+TEST(routes, metrics_is_served) { EXPECT_EQ(decide("GET", "/metrics").what, action::metrics); }
 
 TEST(routes, malformed_targets_are_400) {
   EXPECT_EQ(decide("GET", "/add?name=%g0").status, 400);

@@ -36,10 +36,8 @@ TEST(sweep, the_ideal_is_whole_rounds_of_the_delay) {
 }
 
 TEST(sweep, the_best_point_per_delay_is_the_fastest_and_ties_take_the_smaller_concurrency) {
-  const std::vector<sweep_point> points{{50ms, 10, 0.5, 0.5, 0},
-                                        {50ms, 100, 0.06, 0.05, 0},
-                                        {50ms, 200, 0.06, 0.05, 0},
-                                        {300ms, 100, 0.4, 0.3, 0}};
+  const std::vector<sweep_point> points{
+      {50ms, 10, 0.5, 0.5, 0}, {50ms, 100, 0.06, 0.05, 0}, {50ms, 200, 0.06, 0.05, 0}, {300ms, 100, 0.4, 0.3, 0}};
   const auto best = best_per_delay(points);
   ASSERT_EQ(best.size(), 2U);
   EXPECT_EQ(best[0].delay, 50ms);

@@ -41,8 +41,8 @@ public:
     co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     --state_.in_flight;
     const auto attempt = state_.attempts_by_key[key]++;
-    const bool doomed = fail_every_ == 1 || (fail_every_ != 0 && attempt == 0 &&
-                                             state_.attempts_by_key.size() % fail_every_ == 0);
+    const bool doomed =
+        fail_every_ == 1 || (fail_every_ != 0 && attempt == 0 && state_.attempts_by_key.size() % fail_every_ == 0);
     if (doomed) {
       co_return save_reply{asio::error::connection_reset, 0, {}};
     }

@@ -40,8 +40,8 @@ struct handoff {
 boost::asio::awaitable<void> run_threads(run_context& ctx) {
   auto executor = co_await boost::asio::this_coro::executor;
   const auto n = ctx.options.n;
-  const unsigned workers = ctx.options.workers == 0 ? std::max(1U, std::thread::hardware_concurrency())
-                                                    : ctx.options.workers;
+  const unsigned workers =
+      ctx.options.workers == 0 ? std::max(1U, std::thread::hardware_concurrency()) : ctx.options.workers;
   async_semaphore in_flight(executor, ctx.options.concurrency);
   task_group saves(executor);
   handoff loop_side{0, boost::asio::steady_timer(executor, boost::asio::steady_timer::time_point::max()), nullptr};
