@@ -4,6 +4,8 @@
 #include "support/server_process.hpp"
 
 #include <gtest/gtest.h>
+
+#include "support/temporary_store.hpp"
 #include <sqlite3.h>
 
 #include <csignal>
@@ -15,28 +17,6 @@ using namespace overlap::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-/// A store path of its own for each test, removed with its WAL files afterwards.
-class temporary_store {
-public:
-  temporary_store()
-      : path_(std::filesystem::temp_directory_path() /
-              ("overlap-e2e-" + std::to_string(::getpid()) + "-" +
-               ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db")) {
-    remove();
-  }
-  ~temporary_store() { remove(); }
-  const std::filesystem::path& path() const { return path_; }
-
-private:
-  void remove() {
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      std::error_code ignored;
-      std::filesystem::remove(path_.string() + suffix, ignored);
-    }
-  }
-  std::filesystem::path path_;
-};
 
 /// Every stored key with how many rows it has, and its result, read straight from
 /// the file with SQLite (not through the server's code).

@@ -4,6 +4,8 @@
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 
+#include "support/temporary_store.hpp"
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -13,28 +15,6 @@ using namespace overlap::server;
 namespace asio = boost::asio;
 
 namespace {
-
-/// A store file of its own for each test, removed (with its WAL files) afterwards.
-class store_file {
-public:
-  store_file()
-      : path_(std::filesystem::temp_directory_path() /
-              ("overlap-store-" + std::to_string(::getpid()) + "-" +
-               ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db")) {
-    remove();
-  }
-  ~store_file() { remove(); }
-  const std::filesystem::path& path() const { return path_; }
-
-private:
-  void remove() {
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      std::error_code ignored;
-      std::filesystem::remove(path_.string() + suffix, ignored);
-    }
-  }
-  std::filesystem::path path_;
-};
 
 /// Saves each (key, result) at once, all queued together, and runs until all completed.
 std::vector<save_outcome> save_all(result_store& store, const std::vector<std::pair<std::string, std::string>>& items) {
@@ -51,7 +31,7 @@ std::vector<save_outcome> save_all(result_store& store, const std::vector<std::p
 } // namespace
 
 TEST(result_store, a_saved_result_is_counted_and_survives_reopening) {
-  store_file file;
+  overlap::test::temporary_store file;
   {
     result_store store(file.path());
     auto outcomes = save_all(store, {{"k1", "first"}, {"k2", "second"}});
@@ -67,7 +47,7 @@ TEST(result_store, a_saved_result_is_counted_and_survives_reopening) {
 }
 
 TEST(result_store, a_repeated_key_stores_nothing_and_answers_the_stored_result) {
-  store_file file;
+  overlap::test::temporary_store file;
   result_store store(file.path());
   const auto first = save_all(store, {{"same", "original"}});
   const auto again = save_all(store, {{"same", "retried with other text"}});
@@ -79,7 +59,7 @@ TEST(result_store, a_repeated_key_stores_nothing_and_answers_the_stored_result) 
 }
 
 TEST(result_store, the_same_key_twice_in_one_batch_is_stored_once) {
-  store_file file;
+  overlap::test::temporary_store file;
   result_store store(file.path());
   const auto outcomes = save_all(store, {{"twin", "a"}, {"twin", "b"}, {"other", "c"}});
   EXPECT_FALSE(outcomes[0].replayed);
@@ -89,14 +69,14 @@ TEST(result_store, the_same_key_twice_in_one_batch_is_stored_once) {
 }
 
 TEST(result_store, results_without_a_key_are_each_stored) {
-  store_file file;
+  overlap::test::temporary_store file;
   result_store store(file.path());
   save_all(store, {{"", "x"}, {"", "x"}, {"", "x"}});
   EXPECT_EQ(store.count(), 3);
 }
 
 TEST(result_store, results_keep_every_byte) {
-  store_file file;
+  overlap::test::temporary_store file;
   constexpr char bytes[] = "quote \" nul \0 newline \n emoji \xf0\x9f\x99\x82 end";
   const std::string awkward(bytes, sizeof bytes - 1);
   {
@@ -108,7 +88,7 @@ TEST(result_store, results_keep_every_byte) {
 }
 
 TEST(result_store, saves_queued_during_a_commit_share_the_next_one) {
-  store_file file;
+  overlap::test::temporary_store file;
   result_store store(file.path());
   std::vector<std::pair<std::string, std::string>> items;
   for (int i = 0; i < 300; ++i) {
@@ -123,7 +103,7 @@ TEST(result_store, saves_queued_during_a_commit_share_the_next_one) {
 }
 
 TEST(result_store, completes_on_the_executor_of_the_caller) {
-  store_file file;
+  overlap::test::temporary_store file;
   result_store store(file.path());
   asio::io_context ioc;
   bool on_caller = false;
@@ -136,7 +116,7 @@ TEST(result_store, completes_on_the_executor_of_the_caller) {
 
 TEST(result_store, a_file_that_cannot_be_a_store_is_a_clear_error) {
   EXPECT_THROW(result_store("/nonexistent-directory/overlap.db"), std::runtime_error);
-  store_file file;
+  overlap::test::temporary_store file;
   {
     std::FILE* f = std::fopen(file.path().c_str(), "w");
     std::fputs("this is not a database, it is a text file long enough to have a header\n", f);
