@@ -34,7 +34,9 @@ start_server overlap "${SRV[@]}" "$OVERLAP_BIN" serve --host 127.0.0.1 --port 0 
     --metrics-file "$BENCH_TMP/metrics.json" || die "overlap serve did not start"
 BASE="http://127.0.0.1:$SERVER_PORT"
 
-# crawl STRATEGY N C DELAY -> "SECONDS REQ_PER_S RESULT ERRORS" ("n/a ..." on failure)
+# crawl STRATEGY N C DELAY -> "SECONDS REQ_PER_S RESULT ERRORS LIMIT" ("n/a ..." on
+# failure); the limit is the one the crawler's result file states (one formula, in the
+# library), not a copy of it here.
 crawl() {
     local st=$1 n=$2 c=$3 delay=$4 json="$BENCH_TMP/run.json"
     rm -f "$json"
@@ -42,24 +44,25 @@ crawl() {
             -n "$n" -c "$c" --strategy "$st" --json "$json" >/dev/null 2>"$BENCH_TMP/crawl.err"; then
         log "  $st failed: $(tail -n 1 "$BENCH_TMP/crawl.err")"
     fi
-    "$PY" - "$json" <<'PY' 2>/dev/null || echo "n/a n/a n/a n/a"
+    "$PY" - "$json" <<'PY' 2>/dev/null || echo "n/a n/a n/a n/a n/a"
 import json, sys
 r = json.load(open(sys.argv[1]))["runs"][0]
-print(f'{r["seconds"]:.4f} {r["requests_per_second"]:.0f} {r["result"]} {r["errors"]}')
+print(f'{r["seconds"]:.4f} {r["requests_per_second"]:.0f} {r["result"]} {r["errors"]} {r["limit_seconds"]:.3f}')
 PY
 }
 
 # section TITLE N C DELAY: one table row per strategy
 section() {
     local title=$1 n=$2 c=$3 delay=$4
-    local limit; limit=$(awk -v n="$n" -v c="$c" -v d="$delay" 'BEGIN { printf "%.3f", int((n + c - 1) / c) * d / 1000 }')
+    local limit=n/a
     declare -A secs=() rates=() bad=()
     for st in $STRATEGIES; do crawl "$st" "$((c < n ? c : n))" "$c" "$delay" >/dev/null; done   # warm-up
     for r in $(seq "$REPEATS"); do
         for st in $STRATEGIES; do
-            read -r t rps res err < <(crawl "$st" "$n" "$c" "$delay")
+            read -r t rps res err lim < <(crawl "$st" "$n" "$c" "$delay")
             log "  $title run $r $st: $t s, $rps req/s, result $res, errors $err"
             [ "$t" = n/a ] && continue
+            limit=$lim
             secs[$st]="${secs[$st]:-} $t"; rates[$st]="${rates[$st]:-} $rps"
             [ "$res" = "$n" ] || bad[$st]="result $res"
         done

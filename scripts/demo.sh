@@ -17,8 +17,8 @@ say "overlap crawl --strategy all -n 1000 -c 100 --delay 100 (the book's Table 8
 say "overlap sweep --delays 50,100 -n 100 --concurrency 5,10,25,50,100 (a short Figure 8-3)"
 "$overlap" sweep --delays 50,100 -n 100 --concurrency 5,10,25,50,100 --json "$results/sweep.json" 2>/dev/null
 
-say "overlap workload --mode all -n 100 --difficulty 8 (bcrypt, each hash saved with a 100 ms POST)"
-"$overlap" workload --mode all -n 100 --difficulty 8 \
+say "overlap workload --mode all -n 50 --difficulty 8,9,10 (bcrypt, each hash saved with a 100 ms POST; every mode at each cost, Figures 8-10 and 8-11)"
+"$overlap" workload --mode all -n 50 --difficulty 8,9,10 \
   --json "$results/workload.json" --timeline "$results/workload_timeline.json"
 
 say "overlap report: every figure in one page"

@@ -3,12 +3,15 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <string>
+#include <vector>
 
 namespace overlap::cli {
 
 struct command {
   CLI::App* app;
-  std::function<int()> run; // the exit status
+  /// The exit status. A usage_error thrown is printed as one line and exits 2.
+  std::function<int()> run;
 };
 
 command add_serve_command(CLI::App& parent);
@@ -16,5 +19,8 @@ command add_crawl_command(CLI::App& parent);
 command add_workload_command(CLI::App& parent);
 command add_sweep_command(CLI::App& parent);
 command add_report_command(CLI::App& parent);
+
+/// The crawl strategies' names in all_crawl_strategies() order, for --strategy.
+std::vector<std::string> crawl_strategy_names();
 
 } // namespace overlap::cli

@@ -1,16 +1,18 @@
 // overlap crawl: the book's crawler experiment in every concurrency style, against the
 // embedded delay server or any http:// server, next to the limit ceil(N/C) x delay.
 #include "command.hpp"
+#include "interrupt.hpp"
+#include "output_file.hpp"
+#include "progress.hpp"
+#include "target_server.hpp"
+#include "usage.hpp"
 
 #include "overlap/crawl.hpp"
-#include "overlap/delay_server.hpp"
 #include "overlap/fd_limit.hpp"
+#include "overlap/result_files.hpp"
+#include "overlap/run_header.hpp"
 
-#include <unistd.h>
-
-#include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -29,40 +31,49 @@ struct crawl_settings {
   std::string url;
   std::size_t n = 1000;
   std::size_t concurrency = 100;
-  long long delay_ms = 100;
+  std::chrono::milliseconds delay{100};
   std::string strategy = "coroutine";
   std::string timeline_file;
   std::string timeline_format;
   std::string json_file;
-  double timeout_seconds = 10;
+  std::chrono::milliseconds timeout{10'000};
   unsigned retries = 2;
   bool no_keepalive = false;
   std::uint64_t seed = 0;
   bool delay_given = false;
 };
 
-/// A usage problem found after parsing: one line, exit status 2.
-struct usage_error : std::runtime_error {
-  using std::runtime_error::runtime_error;
+/// The files asked for, checked before anything runs.
+struct crawl_outputs {
+  output_file json;
+  output_file timeline;
+  std::optional<timeline_format> format;
 };
 
 std::optional<timeline_format> chosen_timeline_format(const crawl_settings& s) {
   if (s.timeline_file.empty()) {
     return std::nullopt;
   }
-  if (s.timeline_format == "csv") {
-    return timeline_format::csv;
+  try {
+    return choose_timeline_format(s.timeline_format, s.timeline_file);
+  } catch (const std::invalid_argument& e) {
+    throw usage_error(e.what());
   }
-  if (s.timeline_format == "json") {
-    return timeline_format::json;
+}
+
+crawl_outputs check_outputs(const crawl_settings& s) {
+  crawl_outputs outputs;
+  outputs.format = chosen_timeline_format(s);
+  if (!s.json_file.empty()) {
+    outputs.json = output_file(s.json_file, "--json");
   }
-  if (s.timeline_format == "trace") {
-    return timeline_format::trace;
+  if (!s.timeline_file.empty()) {
+    outputs.timeline = output_file(s.timeline_file, "--timeline");
   }
-  if (auto f = timeline_format_for(s.timeline_file)) {
-    return f;
+  if (outputs.json.is_stdout() && outputs.timeline.is_stdout()) {
+    throw usage_error("--json and --timeline cannot both be - (standard output)");
   }
-  throw usage_error("--timeline: name a .csv or .json file, or give --timeline-format");
+  return outputs;
 }
 
 std::vector<crawl_strategy> chosen_strategies(const crawl_settings& s) {
@@ -71,14 +82,6 @@ std::vector<crawl_strategy> chosen_strategies(const crawl_settings& s) {
     return {all.begin(), all.end()};
   }
   return {*parse_crawl_strategy(s.strategy)};
-}
-
-void print_progress(std::string_view strategy, const crawl_progress& p) {
-  std::fprintf(stderr, "\r  %.*s: %zu/%zu requests (%.0f%%), %zu errors, %.1f s, %.0f req/s\033[K",
-               static_cast<int>(strategy.size()), strategy.data(), p.done, p.n,
-               100.0 * static_cast<double>(p.done) / static_cast<double>(p.n), p.errors, p.seconds,
-               p.seconds > 0 ? static_cast<double>(p.done) / p.seconds : 0.0);
-  std::fflush(stderr);
 }
 
 std::string errors_text(const crawl_result& r) {
@@ -95,18 +98,41 @@ std::string errors_text(const crawl_result& r) {
       first = false;
     }
   }
-  return text + "), retries " + std::to_string(r.retries) + ", failed " + std::to_string(r.failed);
+  text += "), retries " + std::to_string(r.retries) + ", failed " + std::to_string(r.failed);
+  if (!r.failed_statuses.empty()) {
+    text += " (HTTP";
+    for (const auto& [status, count] : r.failed_statuses) {
+      text += " " + std::to_string(status) + " x" + std::to_string(count);
+    }
+    text += ")";
+  }
+  return text;
+}
+
+/// An optional figure as printf text; "n/a" when the run has none.
+std::string figure(const std::optional<double>& value, const char* format) {
+  if (!value) {
+    return "n/a";
+  }
+  char text[32];
+  std::snprintf(text, sizeof text, format, *value);
+  return text;
 }
 
 void print_run(const crawl_result& r) {
-  std::printf("Result: %llu, Time: %.4f%s\n", static_cast<unsigned long long>(r.result), r.seconds,
-              r.extrapolated ? " (extrapolated)" : "");
+  std::printf("Result: %llu, Time: %.4f%s%s\n", static_cast<unsigned long long>(r.result), r.seconds,
+              r.extrapolated ? " (extrapolated)" : "", r.interrupted ? " (interrupted)" : "");
   const auto name = to_string(r.strategy);
-  std::printf("%.*s: n=%zu c=%zu delay=%lld ms: %.4f s, limit %.3f s, efficiency %.3f, %.1f req/s, "
+  const auto delay = r.delay ? std::to_string(r.delay->count()) + " ms" : std::string("unknown");
+  const auto limit = r.limit_seconds() ? figure(r.limit_seconds(), "%.3f") + " s" : std::string("n/a");
+  std::printf("%.*s: n=%zu c=%zu delay=%s: %.4f s, limit %s, efficiency %s, %s req/s, "
               "latency p50 %.1f p99 %.1f max %.1f ms, %zu connections, errors %s\n",
-              static_cast<int>(name.size()), name.data(), r.n, r.concurrency, static_cast<long long>(r.delay.count()),
-              r.seconds, r.limit_seconds(), r.efficiency(), r.requests_per_second(), r.latency.p50_ms, r.latency.p99_ms,
-              r.latency.max_ms, r.connections, errors_text(r).c_str());
+              static_cast<int>(name.size()), name.data(), r.n, r.concurrency, delay.c_str(), r.seconds, limit.c_str(),
+              figure(r.efficiency(), "%.3f").c_str(), figure(r.requests_per_second(), "%.1f").c_str(), r.latency.p50_ms,
+              r.latency.p99_ms, r.latency.max_ms, r.connections, errors_text(r).c_str());
+  if (!r.delay) {
+    std::printf("limit unknown: give --delay or a delay= in the URL\n");
+  }
   std::fflush(stdout);
 }
 
@@ -118,9 +144,10 @@ void print_table(const std::vector<crawl_result>& runs) {
   for (const auto& r : runs) {
     const auto name = std::string(to_string(r.strategy)) + (r.extrapolated ? "*" : "");
     any_extrapolated = any_extrapolated || r.extrapolated;
-    std::printf("| %-10s | %9.3f | %8.3f | %10.3f | %9.1f | %6.1f | %6.1f | %7.1f | %6zu |\n", name.c_str(), r.seconds,
-                r.limit_seconds(), r.efficiency(), r.requests_per_second(), r.latency.p50_ms, r.latency.p99_ms,
-                r.latency.max_ms, r.errors());
+    std::printf("| %-10s | %9.3f | %8s | %10s | %9s | %6.1f | %6.1f | %7.1f | %6zu |\n", name.c_str(), r.seconds,
+                figure(r.limit_seconds(), "%.3f").c_str(), figure(r.efficiency(), "%.3f").c_str(),
+                figure(r.requests_per_second(), "%.1f").c_str(), r.latency.p50_ms, r.latency.p99_ms, r.latency.max_ms,
+                r.errors());
   }
   if (any_extrapolated) {
     std::printf("* measured on %zu requests and scaled to n, as the book's serial figure\n", serial_sample);
@@ -145,116 +172,133 @@ crawl_options base_options(const crawl_settings& s) {
   o.base_url = s.url;
   o.n = s.n;
   o.concurrency = s.concurrency;
-  o.delay = std::chrono::milliseconds(s.delay_ms);
-  o.timeout = std::chrono::milliseconds(static_cast<long long>(std::llround(s.timeout_seconds * 1000)));
+  if (s.url.empty() || s.delay_given) {
+    o.delay = s.delay; // with --url and no --delay: the URL's delay=, if any
+  }
+  o.timeout = s.timeout;
   o.retries = s.retries;
   o.keep_alive = !s.no_keepalive;
   o.record_timeline = !s.timeline_file.empty();
   o.seed = s.seed;
+  o.stop_requested = interrupt_guard::hook();
   return o;
 }
 
-void write_outputs(const crawl_settings& s, const std::vector<crawl_result>& runs) {
-  const auto header = run_header::capture("crawl");
-  if (!s.json_file.empty()) {
-    std::ofstream out(s.json_file, std::ios::trunc);
-    out << crawl_results_json(header, runs);
-    if (!out.flush()) {
-      throw std::runtime_error("cannot write " + s.json_file);
-    }
-  }
-  if (const auto format = chosen_timeline_format(s)) {
+void write_outputs(const crawl_outputs& outputs, const std::vector<crawl_result>& runs, bool interrupted) {
+  auto header = run_header::capture("crawl");
+  header.interrupted = interrupted;
+  outputs.json.write(result_file_text({header, crawl_results{runs}}));
+  if (outputs.timeline.wanted()) {
     std::vector<timeline_run> timelines;
     for (const auto& r : runs) {
-      // An extrapolated run's timeline holds the requests actually made.
-      const auto n = r.extrapolated ? r.timeline.size() : r.n;
-      timelines.push_back(
-          timeline_run{std::string(to_string(r.strategy)), n, r.concurrency, r.delay.count(), r.timeline});
+      timelines.push_back(timeline_of(r));
     }
-    std::ofstream out(s.timeline_file, std::ios::trunc);
-    write_timeline(out, *format, header, timelines);
-    if (!out.flush()) {
-      throw std::runtime_error("cannot write " + s.timeline_file);
-    }
+    outputs.timeline.write_with([&](std::ostream& out) { write_timeline(out, *outputs.format, header, timelines); });
   }
 }
 
-int report_failures(const std::vector<crawl_result>& runs) {
+/// The delay server answers 400 to a delay it cannot read: a --url whose query does
+/// not end in '&' has the random letters glued to its last value.
+bool letters_glued_to_a_value(const crawl_settings& s, const crawl_result& r) {
+  return !s.url.empty() && r.failed_statuses.contains(400) && s.url.find('?') != std::string::npos &&
+         !s.url.ends_with('&') && !s.url.ends_with('?');
+}
+
+int report_failures(const crawl_settings& s, const std::vector<crawl_result>& runs) {
   int status = 0;
+  bool hint = false;
   for (const auto& r : runs) {
     if (r.failed > 0) {
       const auto name = to_string(r.strategy);
       std::fprintf(stderr, "overlap crawl: %.*s: %zu of %zu requests failed after their retries; errors %s\n",
                    static_cast<int>(name.size()), name.data(), r.failed, r.n, errors_text(r).c_str());
+      hint = hint || letters_glued_to_a_value(s, r);
       status = 1;
     }
+  }
+  if (hint) {
+    std::fprintf(stderr,
+                 "overlap crawl: hint: each request appends 10 letters to --url, so '%s' sends e.g. "
+                 "'...%sabcdefghij', which the delay server refuses (400): end --url with '&'\n",
+                 s.url.c_str(), s.url.substr(s.url.rfind('=') == std::string::npos ? 0 : s.url.rfind('=')).c_str());
   }
   return status;
 }
 
+/// One strategy's run, on `n` requests (fewer for the sampled serial run).
+crawl_result run_one(const crawl_settings& s, const crawl_options& options, const target_server& target,
+                     crawl_strategy strategy, bool sampled) {
+  crawl_options o = options;
+  o.strategy = strategy;
+  const auto name = std::string(to_string(strategy));
+  if (target.embedded()) {
+    o.base_url = target.base_url() + "/add?name=" + name + "&delay=" + std::to_string(s.delay.count()) + "&";
+  }
+  if (sampled) {
+    o.n = serial_sample;
+  }
+  progress_line progress;
+  if (progress.enabled()) {
+    o.on_progress = [name, &progress](const crawl_progress& p) {
+      progress.show("  " + name + ": " + progress_text(p.done, p.n, p.seconds) + ", " + std::to_string(p.errors) +
+                    " errors");
+    };
+  }
+  auto result = run_crawl(o);
+  progress.clear();
+  if (!sampled || result.interrupted) {
+    return result;
+  }
+  auto scaled = extrapolate(result, s.n);
+  scaled.timeline = std::move(result.timeline);
+  return scaled;
+}
+
 int run_crawl_command(crawl_settings& s) {
   const bool embedded = s.url.empty();
-  if (!embedded && !s.delay_given) {
-    // The limit uses the server's delay: take it from the URL when it says.
-    if (const auto in_url = delay_in_url(s.url)) {
-      s.delay_ms = in_url->count();
-    }
-  }
   const auto strategies = chosen_strategies(s);
-  chosen_timeline_format(s); // a bad --timeline is a usage error before anything runs
-  crawl_options options = base_options(s);
+  const auto outputs = check_outputs(s); // a bad output is a usage error before anything runs
+  const crawl_options options = base_options(s);
   if (!embedded) {
     validate_crawl_options(options);
   }
   check_descriptors(s, embedded);
 
-  std::unique_ptr<delay_server> server;
-  if (embedded) {
-    server = std::make_unique<delay_server>(delay_server_options{.port = 0, .threads = 1});
-    server->start();
-  }
-  const bool show_progress = isatty(STDERR_FILENO) == 1;
+  const interrupt_guard interrupt;
+  target_server target(s.url, delay_server_options{.threads = 1});
   std::vector<crawl_result> runs;
   for (const auto strategy : strategies) {
-    crawl_options o = options;
-    o.strategy = strategy;
-    const auto name = std::string(to_string(strategy));
-    if (embedded) {
-      o.base_url = server->base_url() + "/add?name=" + name + "&delay=" + std::to_string(s.delay_ms) + "&";
+    if (interrupt_guard::requested()) {
+      break;
     }
-    const bool sampled = strategies.size() > 1 && strategy == crawl_strategy::serial && o.n > serial_sample;
-    if (sampled) {
-      o.n = serial_sample;
-    }
-    bool progress_shown = false;
-    if (show_progress) {
-      o.on_progress = [name, &progress_shown](const crawl_progress& p) {
-        print_progress(name, p);
-        progress_shown = true;
-      };
-    }
-    auto result = run_crawl(o);
-    if (progress_shown) {
-      std::fprintf(stderr, "\r\033[K");
-    }
-    runs.push_back(sampled ? extrapolate(result, s.n) : std::move(result));
-    if (sampled) {
-      runs.back().timeline = std::move(result.timeline);
-    }
+    const bool sampled = strategies.size() > 1 && strategy == crawl_strategy::serial && s.n > serial_sample;
+    runs.push_back(run_one(s, options, target, strategy, sampled));
     print_run(runs.back());
   }
   if (runs.size() > 1) {
     print_table(runs);
   }
-  if (server) {
-    server->stop();
-    server->join();
+  target.stop();
+  const bool interrupted = interrupt_guard::requested();
+  write_outputs(outputs, runs, interrupted);
+  const int status = report_failures(s, runs);
+  if (interrupted) {
+    std::fprintf(stderr, "overlap crawl: interrupted: %zu of %zu strategies ran, the last one in part\n", runs.size(),
+                 strategies.size());
+    return interrupted_status;
   }
-  write_outputs(s, runs);
-  return report_failures(runs);
+  return status;
 }
 
 } // namespace
+
+std::vector<std::string> crawl_strategy_names() {
+  std::vector<std::string> names;
+  for (auto strategy : all_crawl_strategies()) {
+    names.emplace_back(to_string(strategy));
+  }
+  return names;
+}
 
 command add_crawl_command(CLI::App& parent) {
   auto settings = std::make_shared<crawl_settings>();
@@ -263,42 +307,41 @@ command add_crawl_command(CLI::App& parent) {
       "crawl", "Fetch N URLs (BASE + 10 random letters) with at most C in flight, in one concurrency style or "
                "all of them, and compare the time with the limit ceil(N/C) x delay.");
   app->add_option("--url", s.url,
-                  "Base URL (http:// only); without it an embedded delay server is crawled at "
-                  "/add?name=<strategy>&delay=<delay>&");
-  app->add_option("-n", s.n, "Number of requests")->capture_default_str()->check(CLI::Range(1, 1'000'000'000));
-  app->add_option("-c", s.concurrency, "Requests in flight at most")
+                  "Base URL (http:// only), ending in '&' or '?' so the letters make a name of their own; "
+                  "without it an embedded delay server is crawled at /add?name=<strategy>&delay=<delay>&");
+  app->add_option("-n", s.n, "Number of requests")->capture_default_str()->check(whole_number(1, 1'000'000'000));
+  app->add_option("-c,--concurrency", s.concurrency, "Requests in flight at most")
       ->capture_default_str()
-      ->check(CLI::Range(1, 1'000'000));
-  auto* delay = app->add_option("--delay", s.delay_ms,
-                                "The server's delay in ms (for the embedded URL and the limit; "
-                                "with --url, taken from its delay= if not given)")
-                    ->capture_default_str()
-                    ->check(CLI::Range(0LL, 3'600'000LL));
-  app->add_option("--strategy", s.strategy, "serial, callback, stackful, curl, coroutine or all")
+      ->check(whole_number(1, 1'000'000));
+  auto* delay = add_duration_option(*app, "--delay", s.delay, {.max = std::chrono::hours(1)},
+                                    "The server's delay (for the embedded URL and the limit; with --url, taken "
+                                    "from its delay= if not given)");
+  auto names = crawl_strategy_names();
+  names.emplace_back("all");
+  app->add_option("--strategy", s.strategy, "Concurrency style; all runs every one and prints the book's table")
       ->capture_default_str()
-      ->check(CLI::IsMember({"serial", "callback", "stackful", "curl", "coroutine", "all"}));
-  app->add_option("--timeline", s.timeline_file, "Write every request's start and end (.csv or .json)");
+      ->check(CLI::IsMember(names));
+  app->add_option("--timeline", s.timeline_file,
+                  "Write every request's start and end (.csv or .json; - for standard output)");
   app->add_option("--timeline-format", s.timeline_format, "Timeline format instead of the extension's")
       ->check(CLI::IsMember({"csv", "json", "trace"}));
-  app->add_option("--json", s.json_file, "Write the results as JSON (read by overlap report)");
-  app->add_option("--timeout", s.timeout_seconds, "Seconds one attempt may take")
+  app->add_option("--json", s.json_file, "Write the results as JSON (read by overlap report; - for standard output)");
+  add_duration_option(*app, "--timeout", s.timeout,
+                      {.plain_unit = std::chrono::seconds(1), .min = std::chrono::milliseconds(1)},
+                      "How long one attempt may take");
+  app->add_option("--retries", s.retries,
+                  "Further attempts after a failure (backoff 50 ms doubling, at most 1 s; a 429 or 503 "
+                  "answer's Retry-After may lengthen it up to 10 s)")
       ->capture_default_str()
-      ->check(CLI::Range(0.001, 86'400.0));
-  app->add_option("--retries", s.retries, "Further attempts after a failure (backoff 50 ms doubling, at most 1 s)")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 100));
+      ->check(whole_number(0, 100));
   app->add_flag("--no-keepalive", s.no_keepalive, "A new connection for every request");
   app->add_option("--seed", s.seed, "Seed of the random URL suffixes (0: random)")->capture_default_str();
   return {app, [settings, delay] {
             settings->delay_given = delay->count() > 0;
             try {
               return run_crawl_command(*settings);
-            } catch (const usage_error& e) {
-              std::fprintf(stderr, "overlap crawl: error: %s\n", e.what());
-              return 2;
             } catch (const std::invalid_argument& e) {
-              std::fprintf(stderr, "overlap crawl: error: %s\n", e.what());
-              return 2;
+              throw usage_error(e.what());
             }
           }};
 }

@@ -1,19 +1,46 @@
 // overlap sweep: the book's Figure 8-3, crawl time against concurrency for several delays.
 #include "command.hpp"
+#include "interrupt.hpp"
+#include "output_file.hpp"
+#include "progress.hpp"
+#include "target_server.hpp"
+#include "usage.hpp"
 
-#include "overlap/delay_server.hpp"
+#include "overlap/result_files.hpp"
 #include "overlap/run_header.hpp"
 #include "overlap/sweep.hpp"
 
-#include <cmath>
+#include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <stdexcept>
+#include <string_view>
+#include <vector>
 
 namespace overlap::cli {
 
 namespace {
+
+/// "50,300ms,1s": each delay a duration (a plain number is milliseconds, as the book's
+/// delays are), at most one hour.
+std::vector<std::chrono::milliseconds> parse_delays(const std::string& list) {
+  std::vector<std::chrono::milliseconds> out;
+  std::size_t from = 0;
+  while (from <= list.size()) {
+    const auto comma = std::min(list.find(',', from), list.size());
+    const auto part = std::string_view(list).substr(from, comma - from);
+    const auto delay = parse_duration(part, std::chrono::milliseconds(1));
+    if (!delay) {
+      throw std::invalid_argument("\"" + std::string(part) + "\" is not a delay (e.g. 50, 300ms or 1s)");
+    }
+    if (*delay > std::chrono::hours(1)) {
+      throw std::invalid_argument("delay " + std::string(part) + " is over one hour");
+    }
+    out.push_back(*delay);
+    from = comma + 1;
+  }
+  return out;
+}
 
 struct sweep_settings {
   sweep_options options;
@@ -21,56 +48,82 @@ struct sweep_settings {
   std::string concurrency = "1:500:25";
   std::string strategy = "coroutine";
   std::string url;
-  long long max_seconds = 900;
+  // Above the least time of the default grid (984 s), so that a sweep on the defaults
+  // runs whole; a shorter --max-time is said to cut it short before it starts.
+  std::chrono::milliseconds max_time{std::chrono::seconds(1800)};
   std::string json_file;
 };
 
-int run_sweep_command(sweep_settings& s) {
-  auto& o = s.options;
-  o.delays = parse_delay_list(s.delays);
-  o.concurrencies = parse_concurrency_spec(s.concurrency);
-  o.strategy = *parse_crawl_strategy(s.strategy); // validated by the option's check
-  o.max_total = std::chrono::seconds(s.max_seconds);
-  const auto header = run_header::capture("sweep");
-
-  std::unique_ptr<delay_server> server;
-  if (s.url.empty()) {
-    server = std::make_unique<delay_server>(delay_server_options{.port = 0});
-    server->start();
-  }
+std::vector<sweep_point> run_points(const sweep_settings& s, const sweep_options& o, const target_server& target) {
   const auto base_url_for = [&](std::chrono::milliseconds delay) {
     const auto ms = std::to_string(delay.count());
-    return server ? server->base_url() + "/add?name=sweep-" + ms + "&delay=" + ms + "&"
-                  : s.url + (s.url.find('?') == std::string::npos ? "?" : "&") + "delay=" + ms + "&";
+    return target.embedded() ? target.base_url() + "/add?name=sweep-" + ms + "&delay=" + ms + "&"
+                             : s.url + (s.url.find('?') == std::string::npos ? "?" : "&") + "delay=" + ms + "&";
   };
-  const double ideal = ideal_total_seconds(o);
-  std::printf("sweep: %zu delays x %zu concurrencies, n = %zu, strategy %s\n", o.delays.size(), o.concurrencies.size(),
-              o.n, s.strategy.c_str());
-  std::printf("takes at least %.1f s (the sum of the ideal times); stops starting new points after %lld s\n", ideal,
-              s.max_seconds);
-  std::fflush(stdout);
-
-  const auto points = run_sweep(o, base_url_for, [](const sweep_point& p) {
+  progress_line progress;
+  sweep_options with_progress = o;
+  if (progress.enabled()) {
+    with_progress.on_progress = [&progress](const crawl_progress& p) {
+      progress.show("  point: " + progress_text(p.done, p.n, p.seconds) + ", " + std::to_string(p.errors) + " errors");
+    };
+  }
+  return run_sweep(with_progress, base_url_for, [&progress](const sweep_point& p) {
+    progress.clear();
     std::fprintf(stderr, "  delay %5lld ms, concurrency %5zu: %8.3f s (ideal %8.3f)\n",
                  static_cast<long long>(p.delay.count()), p.concurrency, p.seconds, p.limit_seconds);
   });
-  std::printf("\n%s\n", format_sweep_table(points).c_str());
-  for (const auto& best : best_per_delay(points)) {
-    std::printf("best concurrency for %lld ms: %zu (%.3f s, ideal %.3f s)\n",
-                static_cast<long long>(best.delay.count()), best.concurrency, best.seconds,
-                ideal_seconds(o.n, best.concurrency, best.delay));
-  }
-  const std::size_t planned = o.delays.size() * o.concurrencies.size();
-  if (points.size() < planned) {
-    std::printf("stopped after %zu of %zu points: --max-seconds %lld passed\n", points.size(), planned, s.max_seconds);
-  }
-  if (!s.json_file.empty()) {
-    std::ofstream out(s.json_file, std::ios::trunc);
-    out << sweep_json(header, o, points);
-    out.close();
-    if (!out) {
-      throw std::runtime_error("cannot write '" + s.json_file + "'");
+}
+
+int run_sweep_command(sweep_settings& s) {
+  auto& o = s.options;
+  o.delays = parse_delays(s.delays);
+  o.concurrencies = parse_concurrency_spec(s.concurrency);
+  o.strategy = *parse_crawl_strategy(s.strategy); // validated by the option's check
+  o.max_total = std::chrono::ceil<std::chrono::seconds>(s.max_time);
+  o.stop_requested = interrupt_guard::hook();
+  const auto json = s.json_file.empty() ? output_file() : output_file(s.json_file, "--json");
+
+  const interrupt_guard interrupt;
+  target_server target(s.url, delay_server_options{});
+  if (const auto skipped = skipped_concurrencies(o); !skipped.empty()) {
+    std::string list;
+    for (auto c : skipped) {
+      list += (list.empty() ? "" : ", ") + std::to_string(c);
     }
+    std::printf("skipping concurrencies above n = %zu (they crawl as c = n does): %s\n", o.n, list.c_str());
+  }
+  std::printf("sweep: %zu delays x %zu concurrencies, n = %zu, strategy %s\n", o.delays.size(),
+              swept_concurrencies(o).size(), o.n, s.strategy.c_str());
+  const double least_seconds = ideal_total_seconds(o);
+  std::printf("takes at least %.1f s (the sum of the ideal times); stops starting new points after %s\n", least_seconds,
+              format_duration(s.max_time).c_str());
+  if (least_seconds > std::chrono::duration<double>(s.max_time).count()) {
+    std::printf("note: --max-time %s is below that least time: the sweep will be partial (raise --max-time, or "
+                "sweep fewer delays or concurrencies)\n",
+                format_duration(s.max_time).c_str());
+  }
+  std::fflush(stdout);
+
+  const auto points = run_points(s, o, target);
+  target.stop();
+  std::printf("\n%s\n", format_sweep_table(points).c_str());
+  const std::size_t planned = planned_points(o);
+  const bool partial = points.size() < planned;
+  for (const auto& best : best_per_delay(points)) {
+    std::printf("best concurrency for %lld ms%s: %zu (%.3f s, ideal %.3f s)\n",
+                static_cast<long long>(best.delay.count()), partial ? " among the points run" : "", best.concurrency,
+                best.seconds, limit_seconds(o.n, best.concurrency, best.delay));
+  }
+  const bool interrupted = interrupt_guard::requested();
+  if (partial) {
+    std::printf("partial sweep: stopped after %zu of %zu points, %s\n", points.size(), planned,
+                interrupted ? "interrupted" : ("--max-time " + format_duration(s.max_time) + " passed").c_str());
+  }
+  auto header = run_header::capture("sweep");
+  header.interrupted = interrupted;
+  json.write(result_file_text({header, sweep_results_of(o, points)}));
+  if (interrupted) {
+    return interrupted_status;
   }
   std::size_t errors = 0;
   for (const auto& p : points) {
@@ -100,23 +153,22 @@ command add_sweep_command(CLI::App& parent) {
   auto* app = parent.add_subcommand("sweep", "Crawl time against concurrency for several delays (the book's Figure "
                                              "8-3), next to the ideal ceil(N/C) x delay");
   auto& s = *settings;
-  app->add_option("--delays", s.delays, "Delays in ms, comma-separated")
+  app->add_option("--delays", s.delays, "Delays, comma-separated (50, 300ms, 1s; a plain number is ms)")
       ->capture_default_str()
-      ->check(parses_with(parse_delay_list, "DELAYS"));
-  app->add_option("-n", s.options.n, "Requests per point")
-      ->capture_default_str()
-      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
-  app->add_option("--concurrency", s.concurrency, "start:stop:step (stop exclusive) or a comma-separated list")
+      ->check(parses_with(parse_delays, "DELAYS"));
+  app->add_option("-n", s.options.n, "Requests per point")->capture_default_str()->check(whole_number(1, 1'000'000));
+  app->add_option("-c,--concurrency", s.concurrency, "start:stop:step (stop exclusive) or a comma-separated list")
       ->capture_default_str()
       ->check(parses_with(parse_concurrency_spec, "SPEC"));
-  app->add_option("--strategy", s.strategy, "Crawl strategy")
+  const auto names = crawl_strategy_names();
+  app->add_option("--strategy", s.strategy, "Crawl strategy: " + CLI::detail::join(names, ", "))
       ->capture_default_str()
-      ->check(CLI::IsMember({"serial", "callback", "stackful", "curl", "coroutine"}));
+      ->check(CLI::IsMember(names));
   app->add_option("--url", s.url, "Crawl this base URL (delay=MS& is appended) instead of an embedded server");
-  app->add_option("--max-seconds", s.max_seconds, "Stop starting new points after this long")
-      ->capture_default_str()
-      ->check(CLI::Range(1LL, 86'400LL));
-  app->add_option("--json", s.json_file, "Write the points as JSON (docs/FORMATS.md)");
+  add_duration_option(*app, "--max-time,--max-seconds", s.max_time,
+                      {.plain_unit = std::chrono::seconds(1), .min = std::chrono::seconds(1)},
+                      "Stop starting new points after this long");
+  app->add_option("--json", s.json_file, "Write the points as JSON (docs/FORMATS.md; - for standard output)");
   return {app, [settings] { return run_sweep_command(*settings); }};
 }
 

@@ -4,11 +4,13 @@
 // styles, and measure how close the time gets to the limit ceil(N/C) x delay.
 #include "overlap/failure_kind.hpp"
 #include "overlap/timeline.hpp"
+#include "overlap/tls_options.hpp"
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -44,18 +46,26 @@ struct crawl_options {
   crawl_strategy strategy = crawl_strategy::coroutine;
   std::size_t n = 1000;
   std::size_t concurrency = 100;
-  /// The server's delay, for the limit ceil(n / concurrency) x delay only.
-  std::chrono::milliseconds delay{100};
+  /// The server's delay, for the limit ceil(n / concurrency) x delay only. Unset: the
+  /// base URL's `delay=` if it has one, else unknown (the result then has no limit).
+  /// Set and different from the URL's `delay=`: validate_crawl_options refuses it.
+  std::optional<std::chrono::milliseconds> delay;
   /// Per attempt: connect (if needed), write and read the whole answer.
   std::chrono::milliseconds timeout{10'000};
-  /// Further attempts after a failure, with exponential backoff (50 ms doubling,
-  /// at most 1 s).
+  /// Further attempts after a failure, paused as retry_policy says (50 ms doubling,
+  /// at most 1 s; longer if a 429 or 503 answer's Retry-After asks, up to 10 s).
   unsigned retries = 2;
   bool keep_alive = true;
+  /// For https:// URLs: how the server's certificate is checked.
+  tls_client_options tls;
   bool record_timeline = false;
   std::uint64_t seed = 0; // of the URL suffixes; 0 picks one at random
   /// Called from the crawling thread at most twice a second, first after 2 s.
   std::function<void(const crawl_progress&)> on_progress;
+  /// Asked on the crawling thread before each request starts; once it returns true no
+  /// further request starts, those in flight finish (with their retries), and the
+  /// result is marked interrupted. Must be cheap and thread-safe (e.g. an atomic load).
+  std::function<bool()> stop_requested;
 };
 
 struct latency_summary {
@@ -68,34 +78,43 @@ struct latency_summary {
 /// One run's outcome. Memory does not grow with n, except `timeline` when asked for.
 struct crawl_result {
   crawl_strategy strategy = crawl_strategy::coroutine;
-  std::size_t n = 0;
-  std::size_t concurrency = 0;
-  std::chrono::milliseconds delay{0};
-  std::uint64_t result = 0; // the sum of the body lengths of the successful answers
-  double seconds = 0;       // from the first request's start to the last one's end
+  std::size_t n = 0;                              // requests made: fewer than asked for when interrupted
+  std::size_t concurrency = 0;                    // 1 for the serial strategy, whatever was asked
+  std::optional<std::chrono::milliseconds> delay; // unknown when neither options nor URL said
+  std::uint64_t result = 0;                       // the sum of the body lengths of the successful answers
+  double seconds = 0;                             // from the first request's start to the last one's end
   std::size_t succeeded = 0;
-  std::size_t failed = 0;             // requests that failed on their last attempt
-  failure_counts errors_by_kind{};    // every failed attempt, by kind
-  std::size_t retries = 0;            // attempts beyond each request's first
-  std::size_t connections = 0;        // connections opened
-  latency_summary latency;            // per request, first attempt's start to the end
-  bool extrapolated = false;          // seconds scaled up from a shorter run (see extrapolate)
+  std::size_t failed = 0;          // requests that failed on their last attempt
+  failure_counts errors_by_kind{}; // every failed attempt, by kind
+  std::size_t retries = 0;         // attempts beyond each request's first
+  std::size_t connections = 0;     // connections opened
+  latency_summary latency;         // per request, first attempt's start to the end
+  bool extrapolated = false;       // seconds scaled up from a shorter run (see extrapolate)
+  bool interrupted = false;        // stop_requested ended the run before n requests
+  /// The HTTP status of each request that finally failed with an answer, by status.
+  std::map<int, std::size_t> failed_statuses;
   std::vector<request_span> timeline; // when options.record_timeline, in completion order
 
-  /// ceil(n / concurrency) x delay: the time a perfect crawler would take.
-  double limit_seconds() const noexcept;
-  /// limit / seconds: 1 is perfect.
-  double efficiency() const noexcept;
-  double requests_per_second() const noexcept;
+  /// overlap::limit_seconds of this run; none when the delay is unknown.
+  std::optional<double> limit_seconds() const noexcept;
+  /// limit / seconds (1 is perfect); none without a limit or without a successful request.
+  std::optional<double> efficiency() const noexcept;
+  /// n / seconds; none without a successful request.
+  std::optional<double> requests_per_second() const noexcept;
   std::size_t errors() const noexcept;
 };
+
+/// ceil(n / concurrency) x delay in seconds: the least time n requests of `delay` each
+/// take with at most `concurrency` in flight (the book's limit). 0 when concurrency is 0.
+double limit_seconds(std::size_t n, std::size_t concurrency, std::chrono::milliseconds delay) noexcept;
 
 /// The `delay=` query value of a base URL in milliseconds, if it has a valid one.
 std::optional<std::chrono::milliseconds> delay_in_url(std::string_view base_url) noexcept;
 
 /// Throws std::invalid_argument, with a one-line reason, for options run_crawl
 /// refuses: a base URL that is not an absolute http:// URL, n or concurrency 0, a
-/// timeout that is not positive, a negative delay.
+/// timeout that is not positive, a negative delay, a delay that disagrees with the
+/// base URL's `delay=`.
 void validate_crawl_options(const crawl_options& options);
 
 /// Runs one crawl on the calling thread and returns when every request has finished.
@@ -108,8 +127,5 @@ crawl_result run_crawl(const crawl_options& options);
 /// the book reports the serial crawler: seconds, counts and the result scale by
 /// n / measured.n; latencies stay; marked extrapolated.
 crawl_result extrapolate(const crawl_result& measured, std::size_t n);
-
-/// The `--json` result file: the common header, kind "result", and one entry per run.
-std::string crawl_results_json(const run_header& header, std::span<const crawl_result> runs);
 
 } // namespace overlap

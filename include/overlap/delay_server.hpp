@@ -22,6 +22,10 @@ struct delay_server_options {
   std::chrono::milliseconds idle_timeout{60'000};   // a connection with no request is closed after this
   std::chrono::milliseconds drain_timeout{30'000};  // graceful stop waits this long for requests in flight
   int backlog = 4096;
+  // Memory the records may use (16 bytes a record, a name its length + 96); past it,
+  // requests are answered but not recorded (counted, said once on stderr) until a
+  // flush with reset=True empties them.
+  std::size_t max_records_bytes = 64 * 1024 * 1024;
   // When set, POST /add results are stored in this SQLite file (created if missing)
   // and acknowledged only once committed; an Idempotency-Key header makes a retried
   // save a no-op. Empty: POST /add only echoes.
@@ -34,9 +38,11 @@ struct recorded_request {
   double end;
 };
 
-/// The delay server. Construction binds and listens (throws boost::system::system_error
-/// if it cannot, e.g. the port is in use); `start` runs the event loops on their own
-/// threads. The destructor stops gracefully and joins. Thread-safe.
+/// The delay server. Construction checks the options (std::invalid_argument with the
+/// reason: a host that does not resolve, a metrics file that cannot be written, a store
+/// that cannot be written), binds and listens (throws boost::system::system_error if it
+/// cannot, e.g. the port is in use); `start` runs the event loops on their own threads.
+/// The destructor stops gracefully and joins. Thread-safe.
 class delay_server {
 public:
   explicit delay_server(delay_server_options options);
@@ -54,6 +60,9 @@ public:
   /// Graceful stop, returning at once: stops accepting, closes idle connections,
   /// answers every request in flight (up to drain_timeout), then the loops end.
   void stop();
+  /// Stops at once: like `stop`, but requests in flight are dropped unanswered now
+  /// instead of after the drain timeout (a second SIGINT or SIGTERM).
+  void stop_now();
   /// Waits until the loops have ended (after `stop`). Rethrows a loop's failure.
   void join();
 
@@ -61,7 +70,8 @@ public:
   std::map<std::string, std::vector<recorded_request>> records() const;
   /// The book's metric_data.json text of the records.
   std::string records_json() const;
-  /// Writes records_json() to the metrics file; throws std::runtime_error on failure.
+  /// Writes records_json() to the metrics file (to a temporary file, then renamed over
+  /// it); throws std::runtime_error with the system's reason on failure.
   void write_metrics_file() const;
   /// How many results the store holds (blocks until the saves queued before have
   /// committed); -1 when the server runs without a store.
@@ -76,7 +86,8 @@ private:
 };
 
 /// How many results the store file holds (the file of `store_file`, read while a server
-/// may be using it). Throws std::runtime_error if it cannot be opened as a store.
+/// may be using it; opened read-only, so a file that is not a store stays untouched).
+/// Throws std::invalid_argument if it is not a store, std::runtime_error if it cannot be read.
 std::int64_t count_stored_results(const std::filesystem::path& store_file);
 
 } // namespace overlap

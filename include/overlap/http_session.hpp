@@ -28,8 +28,9 @@ struct http_header {
 };
 
 /// The outcome of one request. On success `failure` is empty and `status`/`body` hold
-/// the answer, whatever the status; on failure `failure` says how (a status is never
-/// a failure here: the caller decides what a 500 means).
+/// the final answer, whatever the status (interim 1xx answers are skipped); on failure
+/// `failure` says how (a status is never a failure here: the caller decides what a 500
+/// means, with `retry_after` if the answer asked for a wait).
 struct http_response {
   struct failure_info {
     http_phase phase;
@@ -39,6 +40,7 @@ struct http_response {
 
   int status = 0;
   std::string body;
+  std::optional<std::chrono::milliseconds> retry_after; // from a valid Retry-After header
   std::optional<failure_info> failure;
 
   bool completed() const noexcept { return !failure.has_value(); }

@@ -1,7 +1,11 @@
 #pragma once
 // The header every overlap result and timeline file starts with: which command made
 // it, with which arguments, when, and on which machine (docs/FORMATS.md).
+#include <boost/json/fwd.hpp>
+
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace overlap {
 
@@ -21,6 +25,7 @@ struct run_header {
   std::string argv;    // the command line, arguments separated by spaces
   std::string date;    // UTC, ISO 8601: "2026-11-24T05:40:00Z"
   machine_info machine;
+  bool interrupted = false; // the run was stopped early (SIGINT): the file holds what ran
 
   /// A header for this process, now.
   static run_header capture(std::string command, int argc, const char* const* argv);
@@ -28,8 +33,20 @@ struct run_header {
   static run_header capture(std::string command);
 };
 
-/// Appends `"command": ..., "kind": <kind>, "argv": ..., "date": ..., "machine": {...}`
-/// (no braces around them) to a JSON object being written.
-void append_header_fields(std::string& json, const run_header& header, const char* kind);
+/// The version of docs/FORMATS.md every file overlap writes carries in "format". Raised
+/// when a field changes meaning or goes away (not when one is added).
+inline constexpr std::int64_t format_version = 1;
+
+/// The start of every file's object: "format", "command", "kind", "argv", "date",
+/// "machine", and for an interrupted run only "interrupted": true.
+/// Files add their own fields to it.
+boost::json::object header_fields(const run_header& header, std::string_view kind);
+
+/// Boost.JSON conversions (value_from / value_to). Reading throws result_file_error
+/// naming the field for a missing or mistyped one.
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out, const machine_info& machine);
+machine_info tag_invoke(const boost::json::value_to_tag<machine_info>&, const boost::json::value& in);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out, const run_header& header);
+run_header tag_invoke(const boost::json::value_to_tag<run_header>&, const boost::json::value& in);
 
 } // namespace overlap

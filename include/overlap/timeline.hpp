@@ -1,6 +1,7 @@
 #pragma once
-// A timeline of requests: when each started and ended, as the book's figures 8-2 to
-// 8-6 draw them, and the files overlap writes them to (CSV, JSON, Chrome trace).
+// Timelines: when each request (crawl) or each task's CPU and I/O (workload) started and
+// ended, as the book's figures 8-2 to 8-6 draw them. One span type, one lane rule and one
+// writer for every timeline file (CSV, JSON, Chrome trace; docs/FORMATS.md).
 #include "overlap/run_header.hpp"
 
 #include <cstddef>
@@ -10,26 +11,43 @@
 #include <ostream>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace overlap {
 
-/// One request: seconds from its run's start; status 0 when no answer came.
-struct request_span {
+/// What a span times. Requests are the crawl's; cpu and io the workload's (a task's hash
+/// and its save). Later categories (request phases) go after these.
+enum class span_category : unsigned char { request, cpu, io };
+
+inline constexpr std::size_t span_category_count = 3;
+/// The name in files ("request", "cpu", "io").
+std::string_view to_string(span_category category) noexcept;
+std::optional<span_category> parse_span_category(std::string_view name) noexcept;
+
+/// One timed span: seconds from its run's start. `index` is the request's or the task's;
+/// a task has a cpu and an io span of the same index. status and bytes are a request's
+/// (status 0 when no answer came).
+struct span {
   std::uint64_t index = 0;
   double start = 0;
   double end = 0;
   int status = 0;
   std::uint64_t bytes = 0;
+  span_category category = span_category::request;
 };
 
-/// The requests of one run, labelled as the result file labels the run.
+/// The crawl's name for its spans.
+using request_span = span;
+
+/// The spans of one run, labelled as the result file labels the run.
 struct timeline_run {
-  std::string strategy;
+  std::string label; // the strategy (crawl) or the mode (workload)
   std::size_t n = 0;
   std::size_t concurrency = 0;
-  std::int64_t delay_ms = 0;
-  std::vector<request_span> requests; // in completion order
+  std::optional<std::int64_t> delay_ms; // crawl runs, when known
+  std::optional<int> difficulty;        // workload runs
+  std::vector<span> spans;              // in the order recorded
 };
 
 enum class timeline_format { csv, json, trace };
@@ -38,17 +56,25 @@ enum class timeline_format { csv, json, trace };
 /// has none (the caller says which).
 std::optional<timeline_format> timeline_format_for(const std::filesystem::path& file);
 
-/// Writes `runs` in `format` (see docs/FORMATS.md):
-/// - csv: header `strategy,index,start,end,status,bytes`, one line per request;
-/// - json: the common header, kind "timeline", and `runs` with their requests;
+/// The format of a `--timeline FILE` given `--timeline-format NAME`: csv, json or trace
+/// as named; "" or "auto" by the file's extension. Throws std::invalid_argument (one
+/// line) for an unknown name or an extension that names no format.
+timeline_format choose_timeline_format(std::string_view name, const std::filesystem::path& file);
+
+/// Writes `runs` in `format`, streaming (a million spans never sit in memory twice):
+/// - csv: header `label,index,category,start,end,status,bytes`, one line per span
+///   (status and bytes empty for cpu and io spans);
+/// - json: the common header, kind "timeline", and `runs` with their spans;
 /// - trace: Chrome trace events (`{"traceEvents": [...]}`), one complete event per
-///   request, on the lowest lane free at its start (so lanes never exceed the
-///   largest number in flight), one process per run.
+///   span, one process per run, lanes from assign_lanes.
+/// `header.command` names the command ("crawl", "workload").
 void write_timeline(std::ostream& out, timeline_format format, const run_header& header,
                     std::span<const timeline_run> runs);
 
-/// Lanes for `requests`: each request gets the lowest lane not busy at its start.
-/// The number of distinct lanes is the most requests in flight at once.
-std::vector<std::uint32_t> assign_lanes(std::span<const request_span> requests);
+/// Lanes for `spans`: each span gets the lowest lane of its category not busy at its
+/// start; the lanes of a category come after those of every earlier category. So the
+/// lanes of a category number the most of its spans at once (a crawl's: the most
+/// requests in flight; a workload's: cpu lanes, then io lanes).
+std::vector<std::uint32_t> assign_lanes(std::span<const span> spans);
 
 } // namespace overlap

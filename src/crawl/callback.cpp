@@ -1,7 +1,7 @@
 // The tornado callback crawler as Asio completion handlers: C chains, each a little
 // state machine whose every step names the next as its completion handler:
 //
-//   next -> connect -> on_connect -> on_write -> on_read -> next ...
+//   next -> connect -> on_connect -> on_write -> on_read -> done -> next ...
 //
 // No coroutine anywhere: what a coroutine would keep in local variables lives in the
 // chain object, and every `this` capture relies on the chains outliving the loop.
@@ -14,7 +14,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/http/read.hpp>
 
 #include <optional>
 #include <vector>
@@ -22,7 +21,6 @@
 namespace overlap::crawl {
 
 namespace asio = boost::asio;
-namespace beast_http = boost::beast::http;
 using boost::system::error_code;
 
 namespace {
@@ -36,22 +34,20 @@ struct shared_state {
 
 class chain {
 public:
-  chain(shared_state& s, asio::io_context& ctx) : s_(s), pause_(ctx) {}
+  chain(shared_state& s, asio::io_context& ctx) : s_(s), pause_(ctx), request_(s.job, 0) {}
   chain(const chain&) = delete;
   chain& operator=(const chain&) = delete;
 
   /// Takes the next request, if any is left.
   void next() {
-    if (s_.next_index >= s_.job.options.n) {
+    if (!s_.job.may_start(s_.next_index)) {
       if (--s_.active_chains == 0) {
         s_.pool.close_all(); // the last chain is done: let the loop run dry
       }
       return;
     }
-    index_ = s_.next_index++;
+    request_ = request_attempts(s_.job, s_.next_index++);
     s_.job.urls.next_target(target_);
-    start_ = steady_clock::now();
-    attempt_ = 0;
     try_once();
   }
 
@@ -92,11 +88,8 @@ private:
       fail(http_phase::write, ec);
       return;
     }
-    reader_.emplace(conn_->body);
-    reader_->header_limit(http::header_limit_bytes);
-    reader_->body_limit(s_.pool.body_limit_bytes());
-    beast_http::async_read(conn_->socket, conn_->buffer, *reader_,
-                           [this](const error_code& ec, std::size_t) { on_read(ec); });
+    reader_.emplace(conn_->body, s_.pool.body_limit_bytes());
+    http::async_read_response(conn_->socket, conn_->buffer, *reader_, [this](const error_code& ec) { on_read(ec); });
   }
 
   void on_read(const error_code& ec) {
@@ -104,33 +97,24 @@ private:
       fail(http_phase::read, ec);
       return;
     }
-    const int status = reader_->status();
-    const auto bytes = conn_->body.size();
+    const auto outcome = attempt_outcome::answer(reader_->status(), conn_->body.size(), reader_->retry_after());
     s_.pool.give_back(std::move(conn_), reader_->keep_alive());
-    if (is_success_status(status)) {
-      s_.job.accounting.finished(index_, start_, status, bytes, true);
-      next();
-      return;
-    }
-    failed(failure_kind::status, status);
+    done(outcome);
   }
 
   void fail(http_phase phase, const error_code& ec) {
     const auto kind = http::classify_failure(phase, ec, conn_->timed_out());
     s_.pool.give_back(std::move(conn_), false);
-    failed(kind, 0);
+    done(attempt_outcome::failed(kind));
   }
 
-  void failed(failure_kind kind, int status) {
-    auto& job = s_.job;
-    job.accounting.attempt_failed(kind);
-    if (attempt_ >= job.options.retries) {
-      job.accounting.finished(index_, start_, status, 0, false);
+  void done(const attempt_outcome& outcome) {
+    const auto pause = request_.after(outcome);
+    if (!pause) {
       next();
       return;
     }
-    job.accounting.retrying();
-    pause_.expires_after(crawl_job::backoff(attempt_++));
+    pause_.expires_after(*pause);
     pause_.async_wait([this](const error_code&) { try_once(); });
   }
 
@@ -139,9 +123,7 @@ private:
   std::shared_ptr<http::client_connection> conn_;
   std::optional<http::response_reader> reader_;
   std::string target_;
-  std::uint64_t index_ = 0;
-  steady_clock::time_point start_{};
-  unsigned attempt_ = 0;
+  request_attempts request_;
 };
 
 } // namespace

@@ -1,16 +1,15 @@
 // The aiohttp crawler in C++20 coroutines: one keep-alive session shared by every
-// request, an async semaphore of C, and results taken as they complete.
+// request, an async semaphore of C, and a task per request, counted as it completes.
 //
-//   async with semaphore:                  co_await limit.async_acquire(...)
+//   async with semaphore:                  co_await limit.async_acquire(...), then co_spawn(fetch)
 //       async with session.get(url) as r:  co_await session.get(target)
-//   for f in asyncio.as_completed(tasks):  each result is counted as it completes
+//                                          the task's end releases the permit
 //
-// Unlike the book, the N requests are not all created up front (memory would grow
-// with N): a task is created when the semaphore grants a permit, and a task whose
-// request is done keeps its permit and takes the next URL, until none is left. That
-// is the hand-over a release followed by the next acquire would make, without a trip
-// through the event loop per request: the trip cost ~0.25 ms per round of C = 100
-// (requests went out only after the whole burst of answers had been handled).
+// Unlike the book, the N tasks are not all created up front, each then waiting for the
+// semaphore (memory would grow with N): the spawning loop takes a permit before it
+// creates a task, so at most C task frames exist at once. Nor does it gather results
+// with as_completed: each task reports its request to the accounting when it ends,
+// which counts requests in completion order all the same.
 #include "crawl/crawl_job.hpp"
 #include "overlap/async_semaphore.hpp"
 #include "overlap/http_session.hpp"
@@ -26,6 +25,8 @@ namespace asio = boost::asio;
 
 namespace {
 
+/// The run's shared state. Tasks take it by reference: it outlives them all, since
+/// crawl_coroutine runs the loop dry before it returns.
 struct coroutine_crawl {
   coroutine_crawl(crawl_job& j, asio::io_context& ctx)
       : job(j), session(ctx.get_executor(), session_options(j)), limit(ctx.get_executor(), j.options.concurrency) {}
@@ -43,64 +44,62 @@ struct coroutine_crawl {
   crawl_job& job;
   http_session session;
   async_semaphore limit;
-  std::uint64_t next_index = 0;
-  std::size_t tasks_started = 0;
-  std::size_t tasks_done = 0;
+  std::size_t running = 0; // request tasks spawned and not yet finished
+  bool all_spawned = false;
   std::exception_ptr failure;
+
+  /// Once the last task is over, closes the idle connections (and their watchdogs)
+  /// so that run() returns.
+  void close_when_done() {
+    if (all_spawned && running == 0) {
+      session.close();
+    }
+  }
 };
 
-/// One request, retried with backoff; reports its outcome to the accounting.
-asio::awaitable<void> fetch(coroutine_crawl& cc, std::uint64_t index) {
-  auto& job = cc.job;
-  std::string target;
-  job.urls.next_target(target);
-  const auto start = steady_clock::now();
-  for (unsigned attempt = 0;; ++attempt) {
-    const auto response = co_await cc.session.get(target);
-    if (response.succeeded()) {
-      job.accounting.finished(index, start, response.status, response.body.size(), true);
-      co_return;
-    }
-    job.accounting.attempt_failed(response.failure ? response.failure->kind : failure_kind::status);
-    if (attempt >= job.options.retries) {
-      job.accounting.finished(index, start, response.status, 0, false);
-      co_return;
-    }
-    job.accounting.retrying();
-    asio::steady_timer pause(co_await asio::this_coro::executor, crawl_job::backoff(attempt));
-    co_await pause.async_wait(asio::use_awaitable);
+attempt_outcome outcome_of(const http_response& response) {
+  if (response.failure) {
+    return attempt_outcome::failed(response.failure->kind);
+  }
+  return attempt_outcome::answer(response.status, response.body.size(), response.retry_after);
+}
+
+/// One request task: its attempts, with the policy's pauses between them.
+asio::awaitable<void> fetch(coroutine_crawl& cc, std::uint64_t index, std::string target) {
+  request_attempts request(cc.job, index);
+  while (const auto pause = request.after(outcome_of(co_await cc.session.get(target)))) {
+    asio::steady_timer timer(co_await asio::this_coro::executor, *pause);
+    co_await timer.async_wait(asio::use_awaitable);
   }
 }
 
-/// One task: holds a permit and fetches URLs until none is left.
-asio::awaitable<void> fetch_while_urls_remain(coroutine_crawl& cc) {
-  while (cc.next_index < cc.job.options.n) {
-    co_await fetch(cc, cc.next_index++);
-  }
-}
-
-/// Creates a task for every permit the semaphore grants while URLs remain.
-asio::awaitable<void> start_all(coroutine_crawl& cc) {
+/// The book's loop: a task per URL, each created once the semaphore grants it a
+/// permit and giving the permit back when its request is over. The stop hook is
+/// asked once the permit is granted, just before the request would start.
+asio::awaitable<void> spawn_all(coroutine_crawl& cc) {
   const auto executor = co_await asio::this_coro::executor;
-  for (;;) {
+  for (std::uint64_t index = 0;; ++index) {
     if (!cc.limit.try_acquire()) {
       co_await cc.limit.async_acquire(asio::use_awaitable);
     }
-    if (cc.next_index >= cc.job.options.n || cc.tasks_started >= cc.job.options.n) {
+    if (!cc.job.may_start(index)) {
       cc.limit.release();
-      co_return;
+      break;
     }
-    asio::co_spawn(executor, fetch_while_urls_remain(cc), [&cc](std::exception_ptr e) {
+    std::string target;
+    cc.job.urls.next_target(target);
+    ++cc.running;
+    asio::co_spawn(executor, fetch(cc, index, std::move(target)), [&cc](std::exception_ptr e) {
       cc.limit.release();
       if (e && !cc.failure) {
         cc.failure = e;
       }
-      if (++cc.tasks_done == cc.tasks_started) {
-        cc.session.close(); // idle connections and their watchdogs end: run() returns
-      }
+      --cc.running;
+      cc.close_when_done();
     });
-    ++cc.tasks_started;
   }
+  cc.all_spawned = true;
+  cc.close_when_done();
 }
 
 } // namespace
@@ -109,7 +108,7 @@ void crawl_coroutine(crawl_job& job) {
   asio::io_context ctx(1);
   coroutine_crawl cc(job, ctx);
   job.accounting.begin();
-  asio::co_spawn(ctx, start_all(cc), [&cc](std::exception_ptr e) {
+  asio::co_spawn(ctx, spawn_all(cc), [&cc](std::exception_ptr e) {
     if (e && !cc.failure) {
       cc.failure = e;
       cc.session.close();

@@ -41,6 +41,9 @@ void crawl_accounting::finished(std::uint64_t index, steady_clock::time_point st
     result_.result += bytes;
   } else {
     ++result_.failed;
+    if (status != 0) {
+      ++result_.failed_statuses[status];
+    }
   }
   latency_.add(end - start);
   if (options_.record_timeline) {
@@ -63,6 +66,11 @@ void crawl_accounting::report_progress(steady_clock::time_point now) {
   options_.on_progress(p);
 }
 
+void crawl_accounting::interrupt(std::size_t started) noexcept {
+  result_.interrupted = true;
+  result_.n = started;
+}
+
 crawl_result crawl_accounting::take_result(std::size_t connections_opened) {
   result_.seconds = std::chrono::duration<double>(last_end_ - origin_).count();
   result_.connections = connections_opened;
@@ -71,14 +79,47 @@ crawl_result crawl_accounting::take_result(std::size_t connections_opened) {
   return std::move(result_);
 }
 
-crawl_job::crawl_job(const crawl_options& o, http_base b, boost::asio::ip::tcp::endpoint e)
-    : options(o), base(std::move(b)), endpoint(e), host_header(http::host_header_for(base.host, base.port)),
-      urls(base.target_prefix, o.seed), accounting(o) {}
+attempt_outcome attempt_outcome::answer(int status, std::size_t bytes,
+                                        std::optional<std::chrono::milliseconds> retry_after) noexcept {
+  attempt_outcome out{std::nullopt, status, bytes, retry_after};
+  if (!is_success_status(status)) {
+    out.failure = failure_kind::status;
+  }
+  return out;
+}
 
-std::chrono::milliseconds crawl_job::backoff(unsigned attempt) noexcept {
-  constexpr std::chrono::milliseconds first{50};
-  constexpr std::chrono::milliseconds cap{1000};
-  return attempt >= 5 ? cap : std::min(cap, first * (1 << attempt));
+request_attempts::request_attempts(crawl_job& job, std::uint64_t index) noexcept
+    : job_(&job), index_(index), start_(steady_clock::now()) {}
+
+std::optional<std::chrono::milliseconds> request_attempts::after(const attempt_outcome& outcome) {
+  auto& accounting = job_->accounting;
+  if (!outcome.failure) {
+    accounting.finished(index_, start_, outcome.status, outcome.bytes, true);
+    return std::nullopt;
+  }
+  accounting.attempt_failed(*outcome.failure);
+  const auto pause = job_->retry.next_pause(attempt_++, outcome.status, outcome.retry_after);
+  if (!pause) {
+    accounting.finished(index_, start_, outcome.status, 0, false);
+    return std::nullopt;
+  }
+  accounting.retrying();
+  return pause;
+}
+
+crawl_job::crawl_job(const crawl_options& o, http::http_base b, boost::asio::ip::tcp::endpoint e)
+    : options(o), base(std::move(b)), endpoint(e), host_header(http::host_header_for(base.host, base.port)),
+      urls(base.target_prefix, o.seed), accounting(o), retry{.retries = o.retries} {}
+
+bool crawl_job::may_start(std::uint64_t index) {
+  if (index >= options.n) {
+    return false;
+  }
+  if (options.stop_requested && options.stop_requested()) {
+    accounting.interrupt(index);
+    return false;
+  }
+  return true;
 }
 
 } // namespace overlap::crawl

@@ -1,9 +1,11 @@
 #pragma once
 // What every strategy shares: the options, the target, one URL source, one result
 // accounting (counts, latency histogram, optional timeline, progress) and the retry
-// policy. Each strategy file only decides how requests are driven.
+// loop. Each strategy file only decides how requests are driven.
 #include "crawl/url_source.hpp"
+#include "http/url.hpp"
 #include "overlap/crawl.hpp"
+#include "overlap/retry_policy.hpp"
 #include "record/latency_histogram.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -33,6 +35,8 @@ public:
   void finished(std::uint64_t index, steady_clock::time_point start, int status, std::uint64_t bytes, bool ok);
 
   std::size_t done() const noexcept { return done_; }
+  /// No further request starts: the result counts those started so far.
+  void interrupt(std::size_t started) noexcept;
   /// The run's result; call once, after the last request finished.
   crawl_result take_result(std::size_t connections_opened);
 
@@ -51,20 +55,59 @@ private:
 /// The status a complete answer must have.
 constexpr bool is_success_status(int status) noexcept { return status >= 200 && status < 300; }
 
+/// What one attempt came to, in the terms every strategy reports.
+struct attempt_outcome {
+  std::optional<failure_kind> failure; // nothing: a complete 2xx answer
+  int status = 0;                      // of a complete final answer, else 0
+  std::size_t bytes = 0;               // its body's length
+  std::optional<std::chrono::milliseconds> retry_after;
+
+  /// A complete final answer: a `status` failure unless it is 2xx.
+  static attempt_outcome answer(int status, std::size_t bytes,
+                                std::optional<std::chrono::milliseconds> retry_after = std::nullopt) noexcept;
+  /// No complete answer.
+  static attempt_outcome failed(failure_kind kind) noexcept { return {kind, 0, 0, std::nullopt}; }
+};
+
+struct crawl_job;
+
+/// One request's attempts: the retry loop that every strategy runs in its own style.
+///
+///   request_attempts request(job, index);      // the request starts now
+///   do { outcome = attempt(); }                 // blocking, chained or co_awaited
+///   while (auto pause = request.after(outcome)) // accounted; wait *pause, then again
+///
+/// after() counts the attempt and, when the request is over (it succeeded, or its
+/// last attempt failed), reports it to the accounting and returns nothing.
+class request_attempts {
+public:
+  request_attempts(crawl_job& job, std::uint64_t index) noexcept;
+
+  std::optional<std::chrono::milliseconds> after(const attempt_outcome& outcome);
+  std::uint64_t index() const noexcept { return index_; }
+
+private:
+  crawl_job* job_;
+  std::uint64_t index_;
+  steady_clock::time_point start_;
+  unsigned attempt_ = 0;
+};
+
 struct crawl_job {
-  crawl_job(const crawl_options& o, http_base b, boost::asio::ip::tcp::endpoint e);
+  crawl_job(const crawl_options& o, http::http_base b, boost::asio::ip::tcp::endpoint e);
 
   const crawl_options& options;
-  http_base base;
+  http::http_base base;
   boost::asio::ip::tcp::endpoint endpoint;
   std::string host_header;
   url_source urls;
   crawl_accounting accounting;
+  retry_policy retry; // options.retries, with the policy's backoff
   std::size_t connections_opened = 0;
 
-  /// How long to wait before retry number `attempt` + 1 (attempt counts from 0):
-  /// 50 ms doubling, at most 1 s.
-  static std::chrono::milliseconds backoff(unsigned attempt) noexcept;
+  /// Whether request `index` (counted from 0, in start order) may start: it exists and
+  /// no stop was requested. Every strategy asks this before taking the next URL.
+  bool may_start(std::uint64_t index);
 };
 
 /// Each strategy runs the whole job on the calling thread and returns when every

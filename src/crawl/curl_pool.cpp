@@ -9,7 +9,8 @@
 // requests that take 0.2 s at the limit). So the pool has one multi handle per 256
 // connections, each capped at its share of C: one handle, exactly the book's setup,
 // up to C = 256.
-#include "crawl/crawl_job.hpp"
+#include "crawl/curl_answer.hpp"
+#include "http/response_reader.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -45,29 +46,14 @@ struct watched_socket {
 struct curl_shard;
 
 struct transfer {
-  explicit transfer(asio::io_context& ctx) : pause(ctx) {}
+  transfer(asio::io_context& ctx, crawl_job& job) : pause(ctx), request(job, 0) {}
   CURL* easy = nullptr;
   curl_shard* shard = nullptr;
   std::string url;
-  std::uint64_t index = 0;
-  steady_clock::time_point start{};
-  unsigned attempt = 0;
-  std::size_t bytes = 0;
   asio::steady_timer pause;
+  request_attempts request;
+  curl_answer answer; // of the current attempt
 };
-
-failure_kind kind_of(CURLcode code) noexcept {
-  switch (code) {
-  case CURLE_COULDNT_CONNECT:
-  case CURLE_COULDNT_RESOLVE_HOST: return failure_kind::refused;
-  case CURLE_OPERATION_TIMEDOUT: return failure_kind::timeout;
-  case CURLE_WEIRD_SERVER_REPLY:
-  case CURLE_UNSUPPORTED_PROTOCOL:
-  case CURLE_BAD_CONTENT_ENCODING:
-  case CURLE_FILESIZE_EXCEEDED: return failure_kind::malformed;
-  default: return failure_kind::reset; // send/receive errors, nothing or part of an answer
-  }
-}
 
 class curl_crawl;
 
@@ -99,6 +85,7 @@ private:
   static int on_socket(CURL*, curl_socket_t fd, int what, void* self, void*);
   static int on_timer(CURLM*, long timeout_ms, void* self);
   static std::size_t on_body(char*, std::size_t size, std::size_t count, void* t);
+  static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* t);
 
   void add_shards();
   void watch(curl_shard& shard, curl_socket_t fd, const std::shared_ptr<watched_socket>& s);
@@ -124,7 +111,7 @@ curl_crawl::curl_crawl(crawl_job& job, asio::io_context& ctx) : job_(job), ctx_(
   add_shards();
   const auto count = std::min<std::size_t>(job.options.concurrency, job.options.n);
   for (std::size_t i = 0; i < count; ++i) {
-    auto t = std::make_unique<transfer>(ctx);
+    auto t = std::make_unique<transfer>(ctx, job);
     t->easy = curl_easy_init();
     if (t->easy == nullptr) {
       throw std::runtime_error("curl_easy_init failed");
@@ -134,6 +121,8 @@ curl_crawl::curl_crawl(crawl_job& job, asio::io_context& ctx) : job_(job), ctx_(
     curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &curl_crawl::on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &curl_crawl::on_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
     curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &curl_crawl::open_socket);
     curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, this);
     curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, &curl_crawl::close_socket);
@@ -142,7 +131,7 @@ curl_crawl::curl_crawl(crawl_job& job, asio::io_context& ctx) : job_(job), ctx_(
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(job.options.timeout.count()));
     curl_easy_setopt(e, CURLOPT_FORBID_REUSE, job.options.keep_alive ? 0L : 1L);
-    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(8 * 1024 * 1024));
+    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(http::body_limit_bytes));
     transfers_.push_back(std::move(t));
   }
 }
@@ -293,7 +282,12 @@ int curl_crawl::on_timer(CURLM*, long timeout_ms, void* self) {
 }
 
 std::size_t curl_crawl::on_body(char*, std::size_t size, std::size_t count, void* t) {
-  static_cast<transfer*>(t)->bytes += size * count;
+  // Returning less than given stops curl (CURLE_WRITE_ERROR): the body is over its limit.
+  return static_cast<transfer*>(t)->answer.body(size * count) ? size * count : 0;
+}
+
+std::size_t curl_crawl::on_header(char* data, std::size_t size, std::size_t count, void* t) {
+  static_cast<transfer*>(t)->answer.header_line(std::string_view(data, size * count));
   return size * count;
 }
 
@@ -323,31 +317,17 @@ void curl_crawl::collect_done(curl_shard& shard) {
 void curl_crawl::finish(transfer& t, CURLcode code) {
   long status = 0;
   curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
-  std::optional<failure_kind> failure;
-  if (code != CURLE_OK) {
-    failure = kind_of(code);
-  } else if (!is_success_status(static_cast<int>(status))) {
-    failure = failure_kind::status;
-  }
-  auto& accounting = job_.accounting;
-  if (!failure) {
-    accounting.finished(t.index, t.start, static_cast<int>(status), t.bytes, true);
+  const auto pause = t.request.after(t.answer.outcome(code, status));
+  if (!pause) {
     next(t);
     return;
   }
-  accounting.attempt_failed(*failure);
-  if (t.attempt >= job_.options.retries) {
-    accounting.finished(t.index, t.start, static_cast<int>(status), 0, false);
-    next(t);
-    return;
-  }
-  accounting.retrying();
-  t.pause.expires_after(crawl_job::backoff(t.attempt++));
+  t.pause.expires_after(*pause);
   t.pause.async_wait([this, &t](const error_code&) { launch(t); });
 }
 
 void curl_crawl::next(transfer& t) {
-  if (next_index_ >= job_.options.n) {
+  if (!job_.may_start(next_index_)) {
     if (++completed_ == transfers_.size()) {
       stopping_ = true; // every transfer is over: stop waiting so the loop runs dry
       for (auto& shard : shards_) {
@@ -360,16 +340,14 @@ void curl_crawl::next(transfer& t) {
     }
     return;
   }
-  t.index = next_index_++;
-  t.attempt = 0;
-  t.start = steady_clock::now();
+  t.request = request_attempts(job_, next_index_++);
   job_.urls.next_suffix(suffix_);
   t.url.assign(job_.options.base_url).append(suffix_, suffix_length);
   launch(t);
 }
 
 void curl_crawl::launch(transfer& t) {
-  t.bytes = 0;
+  t.answer.clear();
   curl_easy_setopt(t.easy, CURLOPT_URL, t.url.c_str());
   curl_multi_add_handle(t.shard->multi, t.easy); // curl asks for a 0 ms timer to start it
 }

@@ -2,7 +2,6 @@
 #include "overlap/crawl.hpp"
 
 #include "crawl/crawl_job.hpp"
-#include "record/json_text.hpp"
 
 #include <boost/asio/io_context.hpp>
 
@@ -19,7 +18,7 @@ constexpr std::array<crawl_strategy, 5> strategies{crawl_strategy::serial, crawl
                                                    crawl_strategy::coroutine};
 constexpr std::array<std::string_view, 5> strategy_names{"serial", "callback", "stackful", "curl", "coroutine"};
 
-boost::asio::ip::tcp::endpoint resolve(const crawl::http_base& base) {
+boost::asio::ip::tcp::endpoint resolve(const http::http_base& base) {
   boost::asio::io_context ctx;
   boost::asio::ip::tcp::resolver resolver(ctx);
   const auto results = resolver.resolve(base.host, std::to_string(base.port));
@@ -48,7 +47,7 @@ std::optional<crawl_strategy> parse_crawl_strategy(std::string_view name) noexce
   return std::nullopt;
 }
 
-double crawl_result::limit_seconds() const noexcept {
+double limit_seconds(std::size_t n, std::size_t concurrency, std::chrono::milliseconds delay) noexcept {
   if (concurrency == 0) {
     return 0;
   }
@@ -56,9 +55,27 @@ double crawl_result::limit_seconds() const noexcept {
   return static_cast<double>(rounds) * std::chrono::duration<double>(delay).count();
 }
 
-double crawl_result::efficiency() const noexcept { return seconds > 0 ? limit_seconds() / seconds : 0; }
+std::optional<double> crawl_result::limit_seconds() const noexcept {
+  if (!delay) {
+    return std::nullopt;
+  }
+  return overlap::limit_seconds(n, concurrency, *delay);
+}
 
-double crawl_result::requests_per_second() const noexcept { return seconds > 0 ? static_cast<double>(n) / seconds : 0; }
+std::optional<double> crawl_result::efficiency() const noexcept {
+  const auto limit = limit_seconds();
+  if (!limit || succeeded == 0 || seconds <= 0) {
+    return std::nullopt;
+  }
+  return *limit / seconds;
+}
+
+std::optional<double> crawl_result::requests_per_second() const noexcept {
+  if (succeeded == 0 || seconds <= 0) {
+    return std::nullopt;
+  }
+  return static_cast<double>(n) / seconds;
+}
 
 std::size_t crawl_result::errors() const noexcept {
   std::size_t total = 0;
@@ -70,7 +87,7 @@ std::size_t crawl_result::errors() const noexcept {
 
 std::optional<std::chrono::milliseconds> delay_in_url(std::string_view base_url) noexcept {
   long long delay_ms = 0;
-  if (crawl::delay_in_url(base_url, delay_ms)) {
+  if (http::delay_in_url(base_url, delay_ms)) {
     return std::chrono::milliseconds(delay_ms);
   }
   return std::nullopt;
@@ -80,15 +97,29 @@ void validate_crawl_options(const crawl_options& options) {
   if (options.n == 0 || options.concurrency == 0) {
     throw std::invalid_argument("n and concurrency must be at least 1");
   }
-  if (options.timeout.count() <= 0 || options.delay.count() < 0) {
+  if (options.timeout.count() <= 0 || (options.delay && options.delay->count() < 0)) {
     throw std::invalid_argument("the timeout must be positive and the delay not negative");
   }
-  crawl::parse_http_base(options.base_url);
+  if (http::parse_http_base(options.base_url).tls) {
+    throw std::invalid_argument("https:// is not supported by the crawler yet");
+  }
+  const auto in_url = delay_in_url(options.base_url);
+  if (options.delay && in_url && *options.delay != *in_url) {
+    throw std::invalid_argument("the delay " + std::to_string(options.delay->count()) +
+                                " ms disagrees with the URL's delay=" + std::to_string(in_url->count()));
+  }
 }
 
-crawl_result run_crawl(const crawl_options& options) {
-  validate_crawl_options(options);
-  auto base = crawl::parse_http_base(options.base_url);
+crawl_result run_crawl(const crawl_options& asked) {
+  validate_crawl_options(asked);
+  crawl_options options = asked;
+  if (!options.delay) {
+    options.delay = delay_in_url(options.base_url); // the limit uses the server's delay when the URL says
+  }
+  if (options.strategy == crawl_strategy::serial) {
+    options.concurrency = 1; // one request at a time, whatever was asked: its limit is n x delay
+  }
+  auto base = http::parse_http_base(options.base_url);
   const auto endpoint = resolve(base);
   crawl::crawl_job job(options, std::move(base), endpoint);
   switch (options.strategy) {
@@ -122,47 +153,6 @@ crawl_result extrapolate(const crawl_result& measured, std::size_t n) {
   r.extrapolated = true;
   r.timeline.clear();
   return r;
-}
-
-std::string crawl_results_json(const run_header& header, std::span<const crawl_result> runs) {
-  using record::append_json_number;
-  std::string out = "{";
-  append_header_fields(out, header, "result");
-  out += ",\n \"runs\": [";
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    const auto& r = runs[i];
-    out += i == 0 ? "\n  " : ",\n  ";
-    out += "{\"strategy\": \"" + std::string(to_string(r.strategy)) + "\", \"n\": " + std::to_string(r.n) +
-           ", \"concurrency\": " + std::to_string(r.concurrency) +
-           ", \"delay_ms\": " + std::to_string(r.delay.count()) + ", \"result\": " + std::to_string(r.result) +
-           ", \"seconds\": ";
-    append_json_number(out, r.seconds);
-    out += ", \"limit_seconds\": ";
-    append_json_number(out, r.limit_seconds());
-    out += ", \"efficiency\": ";
-    append_json_number(out, r.efficiency());
-    out += ", \"requests_per_second\": ";
-    append_json_number(out, r.requests_per_second());
-    out += std::string(", \"extrapolated\": ") + (r.extrapolated ? "true" : "false");
-    out += ", \"succeeded\": " + std::to_string(r.succeeded) + ", \"failed\": " + std::to_string(r.failed);
-    out += ", \"errors\": " + std::to_string(r.errors()) + ", \"errors_by_kind\": {";
-    for (auto kind : all_failure_kinds) {
-      out += kind == failure_kind::refused ? "\"" : ", \"";
-      out += std::string(to_string(kind)) + "\": " + std::to_string(r.errors_by_kind[static_cast<std::size_t>(kind)]);
-    }
-    out += "}, \"retries\": " + std::to_string(r.retries) + ", \"connections\": " + std::to_string(r.connections);
-    out += ", \"latency_ms\": {\"p50\": ";
-    append_json_number(out, r.latency.p50_ms);
-    out += ", \"p90\": ";
-    append_json_number(out, r.latency.p90_ms);
-    out += ", \"p99\": ";
-    append_json_number(out, r.latency.p99_ms);
-    out += ", \"max\": ";
-    append_json_number(out, r.latency.max_ms);
-    out += "}}";
-  }
-  out += "]}\n";
-  return out;
 }
 
 } // namespace overlap

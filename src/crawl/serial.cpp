@@ -9,7 +9,6 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/read.hpp>
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -24,7 +23,6 @@
 namespace overlap::crawl {
 
 namespace asio = boost::asio;
-namespace beast_http = boost::beast::http;
 using boost::system::error_code;
 
 namespace {
@@ -153,13 +151,13 @@ struct serial_client {
   std::string body;
   std::size_t opened = 0;
 
-  /// One attempt; nothing on success (status and bytes filled in).
-  std::optional<failure_kind> attempt(const std::string& target, int& status, std::size_t& bytes) {
+  /// One attempt at `target`.
+  attempt_outcome attempt(const std::string& target) {
     http::format_get(request, target, job.host_header, job.options.keep_alive);
     stream.set_deadline(steady_clock::now() + job.options.timeout);
     auto fail = [&](http_phase phase, const error_code& ec) {
       stream.close();
-      return http::classify_failure(phase, ec, stream.timed_out());
+      return attempt_outcome::failed(http::classify_failure(phase, ec, stream.timed_out()));
     };
     if (!stream.is_open()) {
       buffer.clear();
@@ -171,20 +169,16 @@ struct serial_client {
     if (const auto ec = stream.write_all(request)) {
       return fail(http_phase::write, ec);
     }
-    http::response_reader reader(body);
-    reader.header_limit(http::header_limit_bytes);
-    reader.body_limit(http::body_limit_bytes);
+    http::response_reader reader(body, http::body_limit_bytes);
     error_code ec;
-    beast_http::read(stream, buffer, reader, ec);
+    http::read_response(stream, buffer, reader, ec);
     if (ec) {
       return fail(http_phase::read, ec);
     }
     if (!reader.keep_alive() || !job.options.keep_alive) {
       stream.close();
     }
-    status = reader.status();
-    bytes = body.size();
-    return is_success_status(status) ? std::nullopt : std::optional(failure_kind::status);
+    return attempt_outcome::answer(reader.status(), body.size(), reader.retry_after());
   }
 };
 
@@ -194,24 +188,11 @@ void crawl_serial(crawl_job& job) {
   serial_client client{job};
   std::string target;
   job.accounting.begin();
-  for (std::uint64_t i = 0; i < job.options.n; ++i) {
+  for (std::uint64_t i = 0; job.may_start(i); ++i) {
     job.urls.next_target(target);
-    const auto start = steady_clock::now();
-    for (unsigned attempt = 0;; ++attempt) {
-      int status = 0;
-      std::size_t bytes = 0;
-      const auto failure = client.attempt(target, status, bytes);
-      if (!failure) {
-        job.accounting.finished(i, start, status, bytes, true);
-        break;
-      }
-      job.accounting.attempt_failed(*failure);
-      if (attempt >= job.options.retries) {
-        job.accounting.finished(i, start, status, 0, false);
-        break;
-      }
-      job.accounting.retrying();
-      std::this_thread::sleep_for(crawl_job::backoff(attempt)); // blocking, like everything here
+    request_attempts request(job, i);
+    while (const auto pause = request.after(client.attempt(target))) {
+      std::this_thread::sleep_for(*pause); // blocking, like everything here
     }
   }
   job.connections_opened = client.opened;

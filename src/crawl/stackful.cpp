@@ -1,15 +1,16 @@
 // The gevent crawler as stackful coroutines: asio::spawn runs each request on its own
 // small stack (Boost.Context), where asynchronous calls read like blocking ones, as
 // gevent's monkey-patched sockets do. A semaphore of C caps the requests in flight and
-// results are taken in completion order (gevent.iwait).
+// results are counted in completion order (gevent.iwait).
 //
-//   with semaphore:         limit.async_acquire(yield)
-//       urlopen(url).read() async_connect / async_write / async_read(..., yield[ec])
+//   with semaphore:          limit.async_acquire(yield), then asio::spawn(fetch)
+//       urlopen(url).read()  async_connect / async_write / async_read(..., yield[ec])
+//                            the task's end releases the permit
 //
-// As in coroutine.cpp, a coroutine is spawned only once the semaphore grants it a
-// permit, and keeps the permit for the next URL when its request is done, so memory
-// holds C stacks, not N, and no request waits for a trip through the event loop.
-// Stacks come from a pool and are reused.
+// One task per request, as gevent spawns a greenlet per URL. Unlike the book, the
+// spawning loop takes the permit before it spawns a task rather than the task after it
+// starts, so at most C stacks exist at once, not N. Stacks come from a pool and are
+// reused.
 #include "crawl/crawl_job.hpp"
 #include "http/connection_pool.hpp"
 #include "http/request_text.hpp"
@@ -20,13 +21,11 @@
 #include <boost/asio/spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/http/read.hpp>
 #include <boost/context/pooled_fixedsize_stack.hpp>
 
 namespace overlap::crawl {
 
 namespace asio = boost::asio;
-namespace beast_http = boost::beast::http;
 using boost::system::error_code;
 
 namespace {
@@ -35,6 +34,8 @@ namespace {
 // become resident, so C = 10,000 stacks cost far less than 10,000 x 64 KiB.
 constexpr std::size_t stack_bytes = 64 * 1024;
 
+/// The run's shared state. Tasks take it by reference: it outlives them all, since
+/// crawl_stackful runs the loop dry before it returns.
 struct stackful_crawl {
   stackful_crawl(crawl_job& j, asio::io_context& ctx)
       : job(j), pool(ctx.get_executor(), http::body_limit_bytes, j.options.keep_alive),
@@ -44,16 +45,16 @@ struct stackful_crawl {
   http::connection_pool pool;
   async_semaphore limit;
   boost::context::pooled_fixedsize_stack stacks;
-  std::uint64_t next_index = 0;
-  std::size_t started = 0;
-  std::size_t finished = 0;
+  std::size_t running = 0; // request tasks spawned and not yet finished
+  bool all_spawned = false;
   std::exception_ptr failure;
-};
 
-struct attempt_outcome {
-  std::optional<failure_kind> failure;
-  int status = 0;
-  std::size_t bytes = 0;
+  /// Once the last task is over, closes the idle connections so the loop runs dry.
+  void close_when_done() {
+    if (all_spawned && running == 0) {
+      pool.close_all();
+    }
+  }
 };
 
 /// One request/response on a pooled connection, suspending this stack while it waits.
@@ -63,7 +64,7 @@ attempt_outcome exchange(stackful_crawl& sc, const std::string& target, const as
   c->start_deadline(sc.job.options.timeout);
   error_code ec;
   auto fail = [&](http_phase phase) {
-    attempt_outcome out{http::classify_failure(phase, ec, c->timed_out())};
+    const auto out = attempt_outcome::failed(http::classify_failure(phase, ec, c->timed_out()));
     sc.pool.give_back(std::move(c), false);
     return out;
   };
@@ -81,74 +82,55 @@ attempt_outcome exchange(stackful_crawl& sc, const std::string& target, const as
   if (ec) {
     return fail(http_phase::write);
   }
-  http::response_reader reader(c->body);
-  reader.header_limit(http::header_limit_bytes);
-  reader.body_limit(http::body_limit_bytes);
-  beast_http::async_read(c->socket, c->buffer, reader, yield[ec]);
+  http::response_reader reader(c->body, http::body_limit_bytes);
+  http::async_read_response(c->socket, c->buffer, reader, yield[ec]);
   if (ec) {
     return fail(http_phase::read);
   }
-  attempt_outcome out{std::nullopt, reader.status(), c->body.size()};
-  if (!is_success_status(out.status)) {
-    out.failure = failure_kind::status;
-  }
+  const auto out = attempt_outcome::answer(reader.status(), c->body.size(), reader.retry_after());
   sc.pool.give_back(std::move(c), reader.keep_alive());
   return out;
 }
 
-void fetch(stackful_crawl& sc, std::uint64_t index, const asio::yield_context& yield) {
-  auto& job = sc.job;
-  std::string target;
-  job.urls.next_target(target);
-  const auto start = steady_clock::now();
-  for (unsigned attempt = 0;; ++attempt) {
-    const auto out = exchange(sc, target, yield);
-    if (!out.failure) {
-      job.accounting.finished(index, start, out.status, out.bytes, true);
-      return;
-    }
-    job.accounting.attempt_failed(*out.failure);
-    if (attempt >= job.options.retries) {
-      job.accounting.finished(index, start, out.status, 0, false);
-      return;
-    }
-    job.accounting.retrying();
-    asio::steady_timer pause(yield.get_executor(), crawl_job::backoff(attempt));
+/// One request task: its attempts, with the policy's pauses between them.
+void fetch(stackful_crawl& sc, std::uint64_t index, const std::string& target, const asio::yield_context& yield) {
+  request_attempts request(sc.job, index);
+  while (const auto pause = request.after(exchange(sc, target, yield))) {
+    asio::steady_timer timer(yield.get_executor(), *pause);
     error_code ignored;
-    pause.async_wait(yield[ignored]);
+    timer.async_wait(yield[ignored]);
   }
 }
 
-void fetch_while_urls_remain(stackful_crawl& sc, const asio::yield_context& yield) {
-  while (sc.next_index < sc.job.options.n) {
-    fetch(sc, sc.next_index++, yield);
-  }
-}
-
-void start_all(stackful_crawl& sc, const asio::yield_context& yield) {
-  const auto n = sc.job.options.n;
-  for (;;) {
+/// The book's loop: a task per URL, each spawned once the semaphore grants it a
+/// permit and giving the permit back when its request is over. The stop hook is
+/// asked once the permit is granted, just before the request would start.
+void spawn_all(stackful_crawl& sc, const asio::yield_context& yield) {
+  for (std::uint64_t index = 0;; ++index) {
     if (!sc.limit.try_acquire()) {
       sc.limit.async_acquire(yield); // throws only if the semaphore is destroyed
     }
-    if (sc.next_index >= n || sc.started >= n) {
+    if (!sc.job.may_start(index)) {
       sc.limit.release();
-      return;
+      break;
     }
-    ++sc.started;
+    std::string target;
+    sc.job.urls.next_target(target);
+    ++sc.running;
     asio::spawn(
         yield.get_executor(), std::allocator_arg, boost::context::pooled_fixedsize_stack(sc.stacks),
-        [&sc](const asio::yield_context& y) { fetch_while_urls_remain(sc, y); },
+        [&sc, index, target = std::move(target)](const asio::yield_context& y) { fetch(sc, index, target, y); },
         [&sc](std::exception_ptr e) {
           sc.limit.release();
           if (e && !sc.failure) {
             sc.failure = e;
           }
-          if (++sc.finished == sc.started) {
-            sc.pool.close_all();
-          }
+          --sc.running;
+          sc.close_when_done();
         });
   }
+  sc.all_spawned = true;
+  sc.close_when_done();
 }
 
 } // namespace
@@ -159,7 +141,7 @@ void crawl_stackful(crawl_job& job) {
   job.accounting.begin();
   asio::spawn(
       asio::any_io_executor(ctx.get_executor()), std::allocator_arg, boost::context::pooled_fixedsize_stack(sc.stacks),
-      [&sc](const asio::yield_context& y) { start_all(sc, y); },
+      [&sc](const asio::yield_context& y) { spawn_all(sc, y); },
       [&sc](std::exception_ptr e) {
         if (e && !sc.failure) {
           sc.failure = e;

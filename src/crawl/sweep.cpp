@@ -1,8 +1,5 @@
 #include "overlap/sweep.hpp"
 
-#include "overlap/run_header.hpp"
-#include "record/json_text.hpp"
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -82,16 +79,29 @@ std::vector<std::chrono::milliseconds> parse_delay_list(std::string_view list) {
   return out;
 }
 
-double ideal_seconds(std::size_t n, std::size_t concurrency, std::chrono::milliseconds delay) noexcept {
-  const auto rounds = (n + concurrency - 1) / concurrency;
-  return static_cast<double>(rounds) * std::chrono::duration<double>(delay).count();
+std::vector<std::size_t> swept_concurrencies(const sweep_options& options) {
+  std::vector<std::size_t> out;
+  std::copy_if(options.concurrencies.begin(), options.concurrencies.end(), std::back_inserter(out),
+               [&](std::size_t c) { return c <= options.n; });
+  return out;
 }
 
-double ideal_total_seconds(const sweep_options& options) noexcept {
+std::vector<std::size_t> skipped_concurrencies(const sweep_options& options) {
+  std::vector<std::size_t> out;
+  std::copy_if(options.concurrencies.begin(), options.concurrencies.end(), std::back_inserter(out),
+               [&](std::size_t c) { return c > options.n; });
+  return out;
+}
+
+std::size_t planned_points(const sweep_options& options) {
+  return options.delays.size() * swept_concurrencies(options).size();
+}
+
+double ideal_total_seconds(const sweep_options& options) {
   double total = 0;
   for (auto delay : options.delays) {
-    for (auto c : options.concurrencies) {
-      total += ideal_seconds(options.n, c, delay);
+    for (auto c : swept_concurrencies(options)) {
+      total += limit_seconds(options.n, c, delay);
     }
   }
   return total;
@@ -118,9 +128,10 @@ std::vector<sweep_point> run_sweep(const sweep_options& options,
                                    const std::function<void(const sweep_point&)>& on_point) {
   const auto give_up = std::chrono::steady_clock::now() + options.max_total;
   std::vector<sweep_point> points;
+  const auto concurrencies = swept_concurrencies(options);
   for (auto delay : options.delays) {
-    for (auto concurrency : options.concurrencies) {
-      if (std::chrono::steady_clock::now() >= give_up) {
+    for (auto concurrency : concurrencies) {
+      if (std::chrono::steady_clock::now() >= give_up || (options.stop_requested && options.stop_requested())) {
         return points;
       }
       crawl_options crawl;
@@ -129,8 +140,15 @@ std::vector<sweep_point> run_sweep(const sweep_options& options,
       crawl.n = options.n;
       crawl.concurrency = concurrency;
       crawl.delay = delay;
+      crawl.stop_requested = options.stop_requested;
+      crawl.on_progress = options.on_progress;
       const auto result = run_crawl(crawl);
-      points.push_back({delay, concurrency, result.seconds, result.limit_seconds(), result.errors()});
+      if (result.interrupted) {
+        return points; // its time covers only part of the requests: not a point
+      }
+      // The run's own limit: a serial crawl runs one request at a time whatever was asked.
+      const auto limit = result.limit_seconds().value_or(limit_seconds(options.n, concurrency, delay));
+      points.push_back({delay, concurrency, result.seconds, limit, result.errors()});
       if (on_point) {
         on_point(points.back());
       }
@@ -169,35 +187,6 @@ std::string format_sweep_table(const std::vector<sweep_point>& points) {
     }
     out += '\n';
   }
-  return out;
-}
-
-std::string sweep_json(const run_header& header, const sweep_options& options, const std::vector<sweep_point>& points) {
-  std::string out = "{";
-  append_header_fields(out, header, "result");
-  out += ", \"strategy\": ";
-  record::append_json_string(out, to_string(options.strategy));
-  out += ", \"n\": " + std::to_string(options.n) + ", \"points\": [";
-  for (std::size_t i = 0; i < points.size(); ++i) {
-    const auto& p = points[i];
-    out += i == 0 ? "{" : ", {";
-    out += "\"delay_ms\": " + std::to_string(p.delay.count()) + ", \"concurrency\": " + std::to_string(p.concurrency) +
-           ", \"seconds\": ";
-    record::append_json_number(out, p.seconds);
-    out += ", \"limit_seconds\": ";
-    record::append_json_number(out, p.limit_seconds);
-    out += ", \"errors\": " + std::to_string(p.errors) + "}";
-  }
-  out += "], \"best\": [";
-  const auto best = best_per_delay(points);
-  for (std::size_t i = 0; i < best.size(); ++i) {
-    out += i == 0 ? "{" : ", {";
-    out += "\"delay_ms\": " + std::to_string(best[i].delay.count()) +
-           ", \"concurrency\": " + std::to_string(best[i].concurrency) + ", \"seconds\": ";
-    record::append_json_number(out, best[i].seconds);
-    out += "}";
-  }
-  out += "]}";
   return out;
 }
 

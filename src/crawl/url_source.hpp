@@ -1,25 +1,12 @@
 #pragma once
 // The book's URLs: a base URL plus 10 distinct random lowercase letters (the suffix
 // defeats any cache between crawler and server). Generated on demand, never stored.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace overlap::crawl {
-
-/// An http:// base URL taken apart.
-struct http_base {
-  std::string host;
-  std::uint16_t port = 80;
-  std::string target_prefix; // origin form: "/add?name=x&delay=100&"
-};
-
-/// Splits `url`; throws std::invalid_argument with a one-line reason unless it is an
-/// absolute http:// URL with a host (no https, no user info, no fragment).
-http_base parse_http_base(std::string_view url);
-
-/// The `delay=` value in a base URL's query, if it has a valid one (milliseconds).
-bool delay_in_url(std::string_view url, long long& delay_ms) noexcept;
 
 inline constexpr std::size_t suffix_length = 10;
 

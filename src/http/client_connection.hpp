@@ -2,6 +2,7 @@
 // One client connection and everything it reuses from request to request: the socket,
 // the read buffer, the request text, the body, and a deadline watchdog. Shared by the
 // asynchronous crawl strategies and http_session; each drives it in its own style.
+#include "http/response_reader.hpp"
 #include "overlap/failure_kind.hpp"
 #include "overlap/http_session.hpp"
 
@@ -17,11 +18,6 @@
 namespace overlap::http {
 
 using steady_clock = std::chrono::steady_clock;
-
-/// The read buffer's limit: headers and body of one response, plus slack.
-inline constexpr std::size_t header_limit_bytes = 16 * 1024;
-/// The largest body the crawlers accept.
-inline constexpr std::size_t body_limit_bytes = 8 * 1024 * 1024;
 
 class client_connection : public std::enable_shared_from_this<client_connection> {
 public:

@@ -10,7 +10,6 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/http/read.hpp>
 #include <boost/system/system_error.hpp>
 
 #include <vector>
@@ -18,7 +17,6 @@
 namespace overlap {
 
 namespace asio = boost::asio;
-namespace beast_http = boost::beast::http;
 using asio::ip::tcp;
 using boost::system::error_code;
 using connection_ptr = std::shared_ptr<http::client_connection>;
@@ -98,10 +96,8 @@ asio::awaitable<http_response> http_session::impl::exchange(http::client_connect
     fail(http_phase::write, wec);
     co_return response;
   }
-  http::response_reader reader(c.body);
-  reader.header_limit(http::header_limit_bytes);
-  reader.body_limit(options.body_limit_bytes);
-  auto [rec, read] = co_await beast_http::async_read(c.socket, c.buffer, reader, use_tuple);
+  http::response_reader reader(c.body, options.body_limit_bytes);
+  auto [rec] = co_await http::async_read_response(c.socket, c.buffer, reader, use_tuple);
   if (rec) {
     fail(http_phase::read, rec);
     co_return response;
@@ -109,6 +105,7 @@ asio::awaitable<http_response> http_session::impl::exchange(http::client_connect
   ++c.exchanges;
   response.status = reader.status();
   response.body = c.body;
+  response.retry_after = reader.retry_after();
   if (!reader.keep_alive() || !options.keep_alive) {
     c.close();
   }

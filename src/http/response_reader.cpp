@@ -1,6 +1,9 @@
 #include "http/response_reader.hpp"
 
+#include "http/retry_after.hpp"
+
 #include <boost/beast/http/error.hpp>
+#include <boost/beast/http/field.hpp>
 
 #include <algorithm>
 
@@ -11,29 +14,57 @@ namespace beast_http = boost::beast::http;
 namespace {
 // Reserving what Content-Length announces saves regrowth, but never trust it far.
 constexpr std::uint64_t max_reserve_bytes = 1024 * 1024;
+// A Retry-After longer than this is not one any client should read (and is ignored).
+constexpr std::size_t max_retry_after_bytes = 64;
 } // namespace
 
-response_reader::response_reader(std::string& body) : body_(body) { body_.clear(); }
+response_reader::response_reader(std::string& body, std::size_t body_limit_bytes)
+    : body_(body), body_limit_bytes_(body_limit_bytes) {
+  start_parser();
+}
 
-void response_reader::on_request_impl(beast_http::verb, string_view, string_view, int, error_code& ec) {
+void response_reader::start_parser() {
+  body_.clear();
+  status_ = 0;
+  retry_after_.clear();
+  parser_.emplace(*this);
+  parser_->header_limit(header_limit_bytes);
+  parser_->body_limit(body_limit_bytes_);
+}
+
+void response_reader::next_message() { start_parser(); }
+
+std::optional<std::chrono::milliseconds> response_reader::retry_after() const {
+  if (retry_after_.empty()) {
+    return std::nullopt;
+  }
+  return parse_retry_after(retry_after_, std::chrono::system_clock::now());
+}
+
+void response_reader::parser_type::on_request_impl(beast_http::verb, string_view, string_view, int, error_code& ec) {
   ec = beast_http::error::bad_method; // never called for a response parser
 }
 
-void response_reader::on_response_impl(int code, string_view, int, error_code&) { status_ = code; }
-
-void response_reader::on_body_init_impl(const boost::optional<std::uint64_t>& content_length, error_code&) {
-  if (content_length) {
-    body_.reserve(static_cast<std::size_t>(std::min(*content_length, max_reserve_bytes)));
+void response_reader::parser_type::on_field_impl(beast_http::field name, string_view, string_view value, error_code&) {
+  if (name == beast_http::field::retry_after && value.size() <= max_retry_after_bytes) {
+    owner_.retry_after_.assign(value.data(), value.size());
   }
 }
 
-std::size_t response_reader::on_body_impl(string_view body, error_code&) {
-  body_.append(body.data(), body.size());
+void response_reader::parser_type::on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
+                                                     error_code&) {
+  if (content_length) {
+    owner_.body_.reserve(static_cast<std::size_t>(std::min(*content_length, max_reserve_bytes)));
+  }
+}
+
+std::size_t response_reader::parser_type::on_body_impl(string_view body, error_code&) {
+  owner_.body_.append(body.data(), body.size());
   return body.size();
 }
 
-std::size_t response_reader::on_chunk_body_impl(std::uint64_t, string_view body, error_code&) {
-  body_.append(body.data(), body.size());
+std::size_t response_reader::parser_type::on_chunk_body_impl(std::uint64_t, string_view body, error_code&) {
+  owner_.body_.append(body.data(), body.size());
   return body.size();
 }
 

@@ -2,6 +2,7 @@
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/string_view.hpp>
+#include <boost/json/value.hpp>
 
 #include <charconv>
 #include <cmath>
@@ -20,6 +21,37 @@ void append_json_number(std::string& out, double value) {
   char buffer[32];
   auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
   out.append(buffer, ec == std::errc{} ? end : buffer);
+}
+
+void append_json_value(std::string& out, const boost::json::value& value) {
+  switch (value.kind()) {
+  case boost::json::kind::double_: append_json_number(out, value.get_double()); return;
+  case boost::json::kind::array: {
+    out += '[';
+    bool first = true;
+    for (const auto& element : value.get_array()) {
+      out += first ? "" : ",";
+      first = false;
+      append_json_value(out, element);
+    }
+    out += ']';
+    return;
+  }
+  case boost::json::kind::object: {
+    out += '{';
+    bool first = true;
+    for (const auto& entry : value.get_object()) {
+      out += first ? "" : ",";
+      first = false;
+      append_json_string(out, entry.key());
+      out += ':';
+      append_json_value(out, entry.value());
+    }
+    out += '}';
+    return;
+  }
+  default: out += boost::json::serialize(value); // null, booleans, integers, strings
+  }
 }
 
 } // namespace overlap::record

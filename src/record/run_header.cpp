@@ -1,6 +1,11 @@
 #include "overlap/run_header.hpp"
 
-#include "record/json_text.hpp"
+#include "record/json_fields.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <boost/json/value_from.hpp>
+#include <boost/json/value_to.hpp>
 
 #include <ctime>
 #include <fstream>
@@ -88,23 +93,55 @@ run_header run_header::capture(std::string command) {
   return capture(std::move(command), static_cast<int>(argv.size()), argv.data());
 }
 
-void append_header_fields(std::string& json, const run_header& header, const char* kind) {
-  using record::append_json_string;
-  json += "\"command\": ";
-  append_json_string(json, header.command);
-  json += ", \"kind\": ";
-  append_json_string(json, kind);
-  json += ", \"argv\": ";
-  append_json_string(json, header.argv);
-  json += ", \"date\": ";
-  append_json_string(json, header.date);
-  json += ", \"machine\": {\"cpus\": " + std::to_string(header.machine.cpus) + ", \"cpu_model\": ";
-  append_json_string(json, header.machine.cpu_model);
-  json += ", \"os\": ";
-  append_json_string(json, header.machine.os);
-  json += ", \"compiler\": ";
-  append_json_string(json, header.machine.compiler);
-  json += "}";
+boost::json::object header_fields(const run_header& header, std::string_view kind) {
+  boost::json::object out;
+  out["format"] = format_version;
+  out["command"] = header.command;
+  out["kind"] = kind;
+  out["argv"] = header.argv;
+  out["date"] = header.date;
+  out["machine"] = boost::json::value_from(header.machine);
+  if (header.interrupted) {
+    out["interrupted"] = true;
+  }
+  return out;
+}
+
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out, const machine_info& m) {
+  out = {{"cpus", m.cpus}, {"cpu_model", m.cpu_model}, {"os", m.os}, {"compiler", m.compiler}};
+}
+
+machine_info tag_invoke(const boost::json::value_to_tag<machine_info>&, const boost::json::value& in) {
+  const auto f = record::fields::of(in);
+  machine_info m;
+  m.cpus = static_cast<unsigned>(f.optional_integer("cpus").value_or(0));
+  m.cpu_model = f.optional_string("cpu_model").value_or("");
+  m.os = f.optional_string("os").value_or("");
+  m.compiler = f.optional_string("compiler").value_or("");
+  return m;
+}
+
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out, const run_header& header) {
+  out = {{"command", header.command},
+         {"argv", header.argv},
+         {"date", header.date},
+         {"machine", boost::json::value_from(header.machine)}};
+  if (header.interrupted) {
+    out.as_object()["interrupted"] = true;
+  }
+}
+
+run_header tag_invoke(const boost::json::value_to_tag<run_header>&, const boost::json::value& in) {
+  const auto f = record::fields::of(in);
+  run_header h;
+  h.command = f.required_string("command");
+  h.argv = f.required_string("argv");
+  h.date = f.optional_string("date").value_or("");
+  if (f.optional_object("machine") != nullptr) {
+    h.machine = boost::json::value_to<machine_info>(f.required_value("machine"));
+  }
+  h.interrupted = f.optional_bool("interrupted").value_or(false);
+  return h;
 }
 
 } // namespace overlap

@@ -1,9 +1,11 @@
 #include "report/page_data.hpp"
 
+#include "overlap/workload_output.hpp"
 #include "report/shaping.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/value_from.hpp>
 
 #include <cmath>
 #include <optional>
@@ -46,47 +48,52 @@ template <class T> json::array numbers(const std::vector<T>& values) {
   return out;
 }
 
-json::object header_json(const input_header& h) {
-  return {{"file", h.file}, {"command", h.command}, {"kind", h.kind},
-          {"argv", h.argv}, {"date", h.date},       {"machine", h.machine}};
-}
-
-json::object crawl_run_json(const crawl_run& raw) {
-  const auto r = with_derived_fields(raw);
-  json::object kinds;
-  for (const auto& [kind, count] : r.errors_by_kind) {
-    kinds[kind] = count;
+json::value maybe_ms(const std::optional<std::chrono::milliseconds>& d) {
+  if (d) {
+    return d->count();
   }
-  return {{"strategy", r.strategy},
-          {"n", r.n},
-          {"concurrency", r.concurrency},
-          {"delay_ms", r.delay_ms},
-          {"result", maybe(r.result)},
-          {"seconds", r.seconds},
-          {"limit_seconds", maybe(r.limit_seconds)},
-          {"efficiency", maybe(r.efficiency)},
-          {"requests_per_second", maybe(r.requests_per_second)},
-          {"extrapolated", r.extrapolated},
-          {"errors", r.errors},
-          {"errors_by_kind", std::move(kinds)},
-          {"retries", r.retries},
-          {"latency_ms",
-           {{"p50", maybe(r.latency.p50_ms)},
-            {"p90", maybe(r.latency.p90_ms)},
-            {"p99", maybe(r.latency.p99_ms)},
-            {"max", maybe(r.latency.max_ms)}}}};
+  return nullptr;
 }
 
-json::object crawl_timeline_json(std::size_t input, const crawl_timeline_run& run) {
-  const auto c = shape_requests(run.requests);
+json::object header_json(const input& in) {
+  const auto& h = in.contents.header;
+  return {{"file", in.file}, {"command", h.command}, {"kind", kind_of(in.contents)},
+          {"argv", h.argv},  {"date", h.date},       {"machine", json::value_from(h.machine)}};
+}
+
+json::object crawl_run_json(const crawl_result& r) {
+  json::object kinds;
+  for (auto kind : all_failure_kinds) {
+    kinds[to_string(kind)] = r.errors_by_kind[static_cast<std::size_t>(kind)];
+  }
+  return {
+      {"strategy", to_string(r.strategy)},
+      {"n", r.n},
+      {"concurrency", r.concurrency},
+      {"delay_ms", maybe_ms(r.delay)},
+      {"result", r.result},
+      {"seconds", r.seconds},
+      {"limit_seconds", maybe(r.limit_seconds())},
+      {"efficiency", maybe(r.efficiency())},
+      {"requests_per_second", maybe(r.requests_per_second())},
+      {"extrapolated", r.extrapolated},
+      {"errors", r.errors()},
+      {"errors_by_kind", std::move(kinds)},
+      {"retries", r.retries},
+      {"latency_ms",
+       {{"p50", r.latency.p50_ms}, {"p90", r.latency.p90_ms}, {"p99", r.latency.p99_ms}, {"max", r.latency.max_ms}}}};
+}
+
+json::object crawl_timeline_json(std::size_t input, const timeline_run& run) {
+  const auto c = shape_requests(run.spans);
   std::optional<double> limit;
-  if (run.n && run.concurrency && run.delay_ms) {
-    limit = limit_seconds(*run.n, *run.concurrency, *run.delay_ms);
+  if (run.delay_ms) {
+    limit = limit_seconds(run.n, run.concurrency, std::chrono::milliseconds(*run.delay_ms));
   }
   return {{"input", input},
-          {"strategy", run.strategy},
-          {"n", maybe(run.n)},
-          {"concurrency", maybe(run.concurrency)},
+          {"strategy", run.label},
+          {"n", run.n},
+          {"concurrency", run.concurrency},
           {"delay_ms", maybe(run.delay_ms)},
           {"limit_seconds", maybe(limit)},
           {"max_end", micro(c.max_end)},
@@ -96,61 +103,74 @@ json::object crawl_timeline_json(std::size_t input, const crawl_timeline_run& ru
           {"failed", numbers(c.failed)}};
 }
 
-json::object sweep_json(std::size_t input, const sweep_result& sweep) {
-  const auto series = shape_sweep(sweep);
+json::object sweep_json(std::size_t input, const sweep_results& sweep) {
   json::array series_json;
-  for (const auto& s : series) {
+  for (const auto& s : shape_sweep(sweep)) {
     series_json.push_back({{"delay_ms", s.delay_ms},
                            {"concurrency", numbers(s.concurrency)},
                            {"seconds", numbers(s.seconds)},
                            {"ideal_seconds", numbers(s.ideal_seconds)}});
   }
   json::array best;
-  for (const auto& b : best_per_delay(series)) {
-    best.push_back({{"delay_ms", b.delay_ms}, {"concurrency", b.concurrency}, {"seconds", b.seconds}});
+  for (const auto& b : best_per_delay(sweep.points)) {
+    best.push_back({{"delay_ms", b.delay.count()}, {"concurrency", b.concurrency}, {"seconds", b.seconds}});
   }
-  return {{"input", input}, {"strategy", sweep.strategy}, {"n", sweep.n}, {"series", series_json}, {"best", best}};
+  return {{"input", input},        {"strategy", to_string(sweep.strategy)},
+          {"n", sweep.n},          {"partial", sweep.partial},
+          {"series", series_json}, {"best", best}};
 }
 
-json::object workload_run_json(const workload_run& r) {
-  return {{"mode", r.mode},
+json::object workload_run_json(std::size_t input, const workload_result& r, const std::vector<workload_result>& runs) {
+  const auto refs = workload::find_references(runs, r.difficulty);
+  return {{"input", input},
+          {"mode", to_string(r.mode)},
           {"n", r.n},
           {"difficulty", r.difficulty},
           {"seconds", r.seconds},
-          {"ratio_to_noio", maybe(r.ratio_to_noio)},
-          {"hidden_io_share", maybe(r.hidden_io_share)},
-          {"saved", maybe(r.saved)},
-          {"failed", maybe(r.failed)},
-          {"retried", maybe(r.retried)},
-          {"batch_size", maybe(r.batch_size)},
-          {"concurrency", maybe(r.concurrency)},
-          {"workers", maybe(r.workers)}};
+          {"ratio_to_noio", maybe(workload::ratio_to_noio(r, refs))},
+          {"hidden_io_share", maybe(workload::hidden_io_share(r, refs))},
+          {"saved", r.saved},
+          {"failed", r.failed},
+          {"retried", r.retried},
+          {"batch_size", r.batch_size},
+          {"concurrency", r.concurrency},
+          {"workers", r.workers}};
 }
 
-json::object workload_result_json(std::size_t input, const workload_result& w) {
-  json::array runs;
-  for (const auto& r : w.runs) {
-    runs.push_back(workload_run_json(r));
+/// Every workload result file given, as one table and one set of figures.
+json::value workload_json(const std::vector<std::size_t>& inputs, const std::vector<workload_results>& files) {
+  if (files.empty()) {
+    return nullptr;
   }
-  json::array calibration;
-  for (const auto& [difficulty, seconds] : w.calibration) {
-    calibration.push_back({{"difficulty", difficulty}, {"seconds_per_hash", seconds}});
+  json::array runs, calibration;
+  for (std::size_t f = 0; f < files.size(); ++f) {
+    for (const auto& r : files[f].runs) {
+      runs.push_back(workload_run_json(inputs[f], r, files[f].runs));
+    }
+    for (const auto& [difficulty, seconds] : files[f].calibration) {
+      calibration.push_back({{"input", inputs[f]}, {"difficulty", difficulty}, {"seconds_per_hash", seconds}});
+    }
   }
-  json::array ratios;
-  for (const auto& s : shape_workload_ratios(w)) {
-    ratios.push_back({{"mode", s.mode},
+  const auto figures = shape_workload_figures(files);
+  json::array series;
+  for (const auto& s : figures.series) {
+    series.push_back({{"mode", s.mode},
                       {"difficulty", numbers(s.difficulty)},
                       {"time_per_iteration", numbers(s.time_per_iteration)},
+                      {"seconds", numbers(s.seconds)},
+                      {"seconds_per_task", numbers(s.seconds_per_task)},
                       {"ratio", numbers(s.ratio)}});
   }
-  return {{"input", input}, {"runs", runs}, {"calibration", calibration}, {"ratio_series", ratios}};
+  return json::object{{"inputs", numbers(inputs)},  {"runs", runs},
+                      {"calibration", calibration}, {"series", series},
+                      {"same_n", figures.same_n},   {"left_out", figures.left_out}};
 }
 
-json::object workload_timeline_json(std::size_t input, const workload_timeline_run& run) {
-  const auto c = shape_tasks(run.tasks);
+json::object workload_timeline_json(std::size_t input, const timeline_run& run) {
+  const auto c = shape_tasks(run.spans);
   return {{"input", input},
-          {"mode", run.mode},
-          {"n", maybe(run.n)},
+          {"mode", run.label},
+          {"n", run.n},
           {"difficulty", maybe(run.difficulty)},
           {"max_end", micro(c.max_end)},
           {"index", numbers(c.index)},
@@ -163,32 +183,38 @@ json::object workload_timeline_json(std::size_t input, const workload_timeline_r
 } // namespace
 
 json::value page_data(const std::vector<input>& inputs) {
-  json::array headers, crawl_results, crawl_timelines, sweeps, workload_results, workload_timelines;
+  json::array headers, crawl_results_json, crawl_timelines, sweeps, workload_timelines;
+  std::vector<std::size_t> workload_inputs;
+  std::vector<workload_results> workload_files;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const auto& in = inputs[i];
-    headers.push_back(header_json(in.header));
-    if (const auto* r = std::get_if<crawl_result>(&in.body)) {
+    const auto& body = in.contents.body;
+    headers.push_back(header_json(in));
+    if (const auto* r = std::get_if<crawl_results>(&body)) {
       json::array runs;
       for (const auto& run : r->runs) {
         runs.push_back(crawl_run_json(run));
       }
-      crawl_results.push_back({{"input", i}, {"runs", runs}});
-    } else if (const auto* t = std::get_if<crawl_timeline>(&in.body)) {
+      crawl_results_json.push_back({{"input", i}, {"runs", runs}});
+    } else if (const auto* t = std::get_if<timelines>(&body)) {
+      const bool crawl = in.contents.header.command == "crawl";
       for (const auto& run : t->runs) {
-        crawl_timelines.push_back(crawl_timeline_json(i, run));
+        (crawl ? crawl_timelines : workload_timelines)
+            .push_back(crawl ? crawl_timeline_json(i, run) : workload_timeline_json(i, run));
       }
-    } else if (const auto* s = std::get_if<sweep_result>(&in.body)) {
+    } else if (const auto* s = std::get_if<sweep_results>(&body)) {
       sweeps.push_back(sweep_json(i, *s));
-    } else if (const auto* w = std::get_if<workload_result>(&in.body)) {
-      workload_results.push_back(workload_result_json(i, *w));
-    } else if (const auto* wt = std::get_if<workload_timeline>(&in.body)) {
-      for (const auto& run : wt->runs) {
-        workload_timelines.push_back(workload_timeline_json(i, run));
-      }
+    } else if (const auto* w = std::get_if<workload_results>(&body)) {
+      workload_inputs.push_back(i);
+      workload_files.push_back(*w);
     }
   }
-  return {{"inputs", headers}, {"crawl_results", crawl_results},       {"crawl_timelines", crawl_timelines},
-          {"sweeps", sweeps},  {"workload_results", workload_results}, {"workload_timelines", workload_timelines}};
+  return {{"inputs", headers},
+          {"crawl_results", crawl_results_json},
+          {"crawl_timelines", crawl_timelines},
+          {"sweeps", sweeps},
+          {"workload", workload_json(workload_inputs, workload_files)},
+          {"workload_timelines", workload_timelines}};
 }
 
 } // namespace overlap::report

@@ -14,7 +14,7 @@ std::string render_report(const std::vector<std::filesystem::path>& files) {
   std::string title = "overlap report:";
   for (const auto& file : files) {
     inputs.push_back(report::read_input(file));
-    title += " " + inputs.back().header.command + " " + inputs.back().header.kind + ",";
+    title += " " + inputs.back().contents.header.command + " " + std::string(kind_of(inputs.back().contents)) + ",";
   }
   title.pop_back();
   const auto data = report::script_safe_json(boost::json::serialize(report::page_data(inputs)));

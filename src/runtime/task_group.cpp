@@ -5,7 +5,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <cassert>
+#include <cstdio>
+#include <cstdlib>
 
 namespace overlap {
 
@@ -16,8 +17,15 @@ task_group::task_group(asio::any_io_executor executor)
 
 task_group::~task_group() {
   forget_finished();
-  // Destroying a group with running tasks would leave them writing to freed memory.
-  assert(running_ == 0 && "task_group destroyed with running tasks: co_await wait() first");
+  if (running_ != 0) {
+    // The running tasks' completion would write to this freed group, and the tasks
+    // themselves refer to the destroyed scope: stop here, loudly, in every build.
+    std::fprintf(stderr,
+                 "overlap: a task_group was destroyed with %zu running tasks (its event loop was destroyed "
+                 "while with_task_group was suspended)\n",
+                 running_);
+    std::abort();
+  }
 }
 
 void task_group::spawn(asio::awaitable<void> task) {
@@ -51,6 +59,19 @@ asio::awaitable<void> task_group::wait() {
     rethrown_ = failures_.size();
     std::rethrow_exception(first);
   }
+}
+
+asio::awaitable<void> task_group::join() {
+  bool passed_on = false;
+  while (running_ > 0) {
+    co_await idle_.async_wait(asio::as_tuple(asio::use_awaitable));
+    const auto state = co_await asio::this_coro::cancellation_state;
+    if (!passed_on && state.cancelled() != asio::cancellation_type::none) {
+      passed_on = true;
+      cancel();
+    }
+  }
+  forget_finished();
 }
 
 void task_group::forget_finished() {

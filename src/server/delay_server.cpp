@@ -1,15 +1,16 @@
 #include "overlap/delay_server.hpp"
 
+#include "server/metrics_file.hpp"
 #include "server/server_state.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/system/system_error.hpp>
 
 #include <sys/socket.h>
 
-#include <fstream>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -50,6 +51,25 @@ void validate(const delay_server_options& o) {
   if (o.post_delay.count() < 0 || o.header_timeout.count() <= 0 || o.idle_timeout.count() <= 0) {
     throw std::invalid_argument("delays must be non-negative and timeouts positive");
   }
+  if (auto problem = server::metrics_file_problem(o.metrics_file); !problem.empty()) {
+    throw std::invalid_argument("metrics file: " + problem);
+  }
+}
+
+/// The host as an address: a literal one, or the first address a name resolves to.
+asio::ip::address host_address(const std::string& host) {
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(host, ec);
+  if (!ec) {
+    return address;
+  }
+  asio::io_context resolving;
+  tcp::resolver resolver(resolving);
+  auto results = resolver.resolve(host, "", tcp::resolver::numeric_service, ec);
+  if (ec || results.empty()) {
+    throw std::invalid_argument("cannot resolve host '" + host + "': " + (ec ? ec.message() : "no address"));
+  }
+  return results.begin()->endpoint().address();
 }
 
 void listen_on(tcp::acceptor& acceptor, tcp::endpoint endpoint, bool shared_port, int backlog) {
@@ -68,12 +88,7 @@ delay_server::delay_server(delay_server_options options) {
   validate(options);
   impl_ = std::make_unique<impl>(std::move(options));
   const auto& o = impl_->ctx.options;
-  boost::system::error_code ec;
-  const auto address = asio::ip::make_address(o.host, ec);
-  if (ec) {
-    throw boost::system::system_error(ec, "invalid host address '" + o.host + "'");
-  }
-  tcp::endpoint endpoint(address, o.port);
+  tcp::endpoint endpoint(host_address(o.host), o.port);
   for (unsigned i = 0; i < o.threads; ++i) {
     auto sh = std::make_unique<server::shard>(impl_->ctx, i);
     try {
@@ -86,7 +101,11 @@ delay_server::delay_server(delay_server_options options) {
   }
   impl_->port = endpoint.port();
   if (!o.store_file.empty()) {
-    impl_->ctx.store = std::make_unique<server::result_store>(o.store_file);
+    try {
+      impl_->ctx.store = std::make_unique<server::result_store>(o.store_file);
+    } catch (const std::runtime_error& e) {
+      throw std::invalid_argument(e.what()); // a store that cannot be used is a bad option
+    }
   }
   if (o.capacity > 0) {
     impl_->ctx.capacity = std::make_unique<async_semaphore>(impl_->shards.front()->ioc.get_executor(), o.capacity);
@@ -155,6 +174,20 @@ void delay_server::stop() {
   }
 }
 
+void delay_server::stop_now() {
+  stop();
+  std::lock_guard lock(impl_->mutex);
+  if (!impl_->started) {
+    return;
+  }
+  for (auto& sh : impl_->shards) {
+    asio::post(sh->ioc, [s = sh.get()] {
+      server::begin_shard_stop(*s);
+      server::drop_shard_connections(*s);
+    });
+  }
+}
+
 void delay_server::join() {
   for (auto& t : impl_->threads) {
     if (t.joinable()) {
@@ -174,29 +207,32 @@ std::map<std::string, std::vector<recorded_request>> delay_server::records() con
 std::string delay_server::records_json() const { return impl_->ctx.records.to_json(); }
 
 void delay_server::write_metrics_file() const {
-  const auto& path = impl_->ctx.options.metrics_file;
-  std::ofstream file(path, std::ios::trunc);
-  file << records_json();
-  file.close();
-  if (!file) {
-    throw std::runtime_error("cannot write metrics file '" + path.string() + "'");
+  const auto written = server::write_records_file(impl_->ctx.records.snapshot(), impl_->ctx.options.metrics_file);
+  if (!written.error.empty()) {
+    throw std::runtime_error(written.error);
   }
 }
 
 std::int64_t delay_server::stored_results() const { return impl_->ctx.store ? impl_->ctx.store->count() : -1; }
 
-std::string delay_server::prometheus_text() const {
-  const auto& ctx = impl_->ctx;
-  return ctx.stats.render_prometheus(ctx.capacity ? ctx.capacity->waiting() : 0, ctx.options.capacity);
-}
+std::string delay_server::prometheus_text() const { return impl_->ctx.stats.render_prometheus(impl_->ctx.gauges()); }
 
 std::int64_t count_stored_results(const std::filesystem::path& store_file) {
-  server::result_store store(store_file);
-  const auto n = store.count();
-  if (n < 0) {
-    throw std::runtime_error("cannot count the results in '" + store_file.string() + "'");
-  }
-  return n;
+  return server::count_results_read_only(store_file);
 }
+
+namespace server {
+
+server_gauges server_context::gauges() const {
+  return server_gauges{.waiting_for_capacity = capacity ? capacity->waiting() : 0,
+                       .capacity = options.capacity,
+                       .records = records.size(),
+                       .record_names = records.names(),
+                       .record_bytes = records.bytes(),
+                       .record_limit_bytes = records.limit_bytes(),
+                       .records_dropped = records.dropped()};
+}
+
+} // namespace server
 
 } // namespace overlap

@@ -34,6 +34,11 @@ void append_number(std::string& out, std::size_t value) {
 } // namespace
 
 void format_response(std::string& out, const response_head& head, std::string_view body) {
+  format_head(out, head, body.size());
+  out += body;
+}
+
+void format_head(std::string& out, const response_head& head, std::size_t content_length) {
   out.clear();
   out += head.version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
   append_number(out, static_cast<std::size_t>(head.status));
@@ -42,7 +47,7 @@ void format_response(std::string& out, const response_head& head, std::string_vi
   out += "\r\nServer: overlap\r\nContent-Type: ";
   out += head.content_type;
   out += "\r\nContent-Length: ";
-  append_number(out, body.size());
+  append_number(out, content_length);
   out += "\r\n";
   if (!head.keep_alive) {
     out += "Connection: close\r\n";
@@ -51,7 +56,6 @@ void format_response(std::string& out, const response_head& head, std::string_vi
   }
   out += head.extra_headers;
   out += "\r\n";
-  out += body;
 }
 
 void format_saved_result(std::string& out, std::string_view result) {

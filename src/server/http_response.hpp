@@ -15,6 +15,10 @@ struct response_head {
   std::string_view extra_headers; // complete lines, each ending in "\r\n"
 };
 
+/// Replaces `out` with a response's status line and headers, for a body of
+/// `content_length` bytes sent after it.
+void format_head(std::string& out, const response_head& head, std::size_t content_length);
+
 /// Replaces `out` with a complete response: status line, headers, body.
 void format_response(std::string& out, const response_head& head, std::string_view body);
 

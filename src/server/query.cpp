@@ -1,5 +1,7 @@
 #include "server/query.hpp"
 
+#include "server/utf8.hpp"
+
 #include <boost/url/decode_view.hpp>
 #include <boost/url/parse.hpp>
 
@@ -40,15 +42,22 @@ void parse_target(std::string_view target, parsed_target& out) {
   out.path.clear();
   out.malformed = false;
   out.invalid_delay = false;
+  out.name_too_long = false;
   out.add = add_arguments{std::move(out.add.name)};
   out.add.name.clear();
 
-  auto parsed = boost::urls::parse_origin_form(target);
+  auto parsed =
+      target.starts_with('/') ? boost::urls::parse_origin_form(target) : boost::urls::parse_absolute_uri(target);
   if (!parsed) {
     out.malformed = true;
     return;
   }
   auto url = *parsed;
+  if (url.has_scheme() && url.scheme_id() != boost::urls::scheme::http &&
+      url.scheme_id() != boost::urls::scheme::https) {
+    out.malformed = true;
+    return;
+  }
   assign_decoded(out.path, url.encoded_path(), false);
 
   std::string delay_text;
@@ -65,8 +74,15 @@ void parse_target(std::string_view target, parsed_target& out) {
     } else if (key == "flush") {
       assign_decoded(value, param.value);
       out.add.flush = flag_is_set(value);
+    } else if (key == "reset") {
+      assign_decoded(value, param.value);
+      out.add.reset = flag_is_set(value);
     }
   }
+  if (out.add.name.size() > max_name_bytes) {
+    out.name_too_long = true;
+  }
+  replace_invalid_utf8(out.add.name);
   if (has_delay && !parse_delay(delay_text, out.add.delay)) {
     out.invalid_delay = true;
   }

@@ -25,7 +25,7 @@ asio::awaitable<error_code> read_request(asio::ip::tcp::socket& socket, boost::b
     if (buffer.size() > 0) {
       error_code ec;
       const bool in_header = !reader.is_header_done();
-      const auto used = reader.put(buffer.data(), ec);
+      const auto used = reader.feed(buffer.data(), ec);
       buffer.consume(used);
       if (!ec && reader.is_done()) {
         co_return ec;

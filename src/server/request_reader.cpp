@@ -26,11 +26,46 @@ void request_reader::on_response_impl(int, string_view, int, error_code& ec) {
   ec = http::error::bad_version; // never called for a request parser
 }
 
-void request_reader::on_field_impl(http::field name, string_view name_string, string_view value, error_code&) {
-  if (name == http::field::expect) {
+std::size_t request_reader::feed(boost::asio::const_buffer data, error_code& ec) {
+  input_begin_ = static_cast<const char*>(data.data());
+  input_end_ = input_begin_ + data.size();
+  const auto used = put(data, ec);
+  input_begin_ = input_end_ = nullptr;
+  return used;
+}
+
+void request_reader::refuse(const char* why, error_code& ec) {
+  refusal_ = why;
+  ec = http::error::bad_field;
+}
+
+void request_reader::on_field_impl(http::field name, string_view name_string, string_view value, error_code& ec) {
+  if (input_begin_ != nullptr && !value.empty() && (value.data() < input_begin_ || value.data() >= input_end_)) {
+    return refuse("folded header line (obs-fold)", ec);
+  }
+  if (name == http::field::transfer_encoding) {
+    transfer_encoding_ = true;
+  } else if (name == http::field::host) {
+    ++host_fields_;
+  } else if (name == http::field::expect) {
     expect_continue_ = boost::beast::iequals(value, "100-continue");
   } else if (boost::beast::iequals(name_string, "Idempotency-Key")) {
     buffers_.idempotency_key.assign(value.data(), value.size());
+  }
+}
+
+void request_reader::on_header_impl(error_code& ec) {
+  if (transfer_encoding_ && version_ < 11) {
+    return refuse("Transfer-Encoding in an HTTP/1.0 request", ec);
+  }
+  // Beast's own verdict, not a second parse of the field: only then is the body framed
+  // exactly as it will be read. "xchunked", "chunked, identity", "chunked;x=1" and a
+  // value that is not a token list ("a: chunked") are not chunked to Beast.
+  if (transfer_encoding_ && !chunked()) {
+    return refuse("Transfer-Encoding whose last coding is not chunked", ec);
+  }
+  if (version_ >= 11 && host_fields_ != 1) {
+    return refuse(host_fields_ == 0 ? "HTTP/1.1 request without Host" : "more than one Host header", ec);
   }
 }
 

@@ -128,6 +128,12 @@ result_store::result_store(const std::filesystem::path& file) {
     // acknowledged result survives a power cut, not only a killed process.
     execute(db_, "PRAGMA synchronous=FULL");
     execute(db_, schema);
+    // Found now rather than at the first POST: a file or folder that cannot be written.
+    if (sqlite3_db_readonly(db_, "main") == 1) {
+      throw std::runtime_error("the file is read-only");
+    }
+    execute(db_, "BEGIN IMMEDIATE");
+    execute(db_, "COMMIT");
     statements_ = std::make_unique<statements>(db_);
   } catch (const std::exception& e) {
     statements_.reset();
@@ -227,6 +233,31 @@ void result_store::commit_batch(std::deque<job>& batch) {
   std::lock_guard lock(mutex_);
   figures_.saves += saves;
   figures_.commits += committed ? 1 : 0;
+}
+
+std::int64_t count_results_read_only(const std::filesystem::path& file) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    throw std::invalid_argument("cannot open store '" + file.string() + "': " + message);
+  }
+  sqlite3_busy_timeout(db, busy_timeout_ms);
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM results", -1, &stmt, nullptr) != SQLITE_OK) {
+    std::string message = sqlite3_errmsg(db);
+    sqlite3_close(db);
+    throw std::invalid_argument("'" + file.string() + "' is not a store: " + message);
+  }
+  const int rc = sqlite3_step(stmt);
+  const std::int64_t n = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
+  std::string message = sqlite3_errmsg(db);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  if (n < 0) {
+    throw std::runtime_error("cannot count the results in '" + file.string() + "': " + message);
+  }
+  return n;
 }
 
 } // namespace overlap::server

@@ -111,4 +111,9 @@ private:
   std::thread thread_;
 };
 
+/// How many results `file` holds, opened read-only: a file that is not a store is left
+/// as it was. Throws std::invalid_argument if it is not a store (no results table, not
+/// SQLite), std::runtime_error if it cannot be read.
+std::int64_t count_results_read_only(const std::filesystem::path& file);
+
 } // namespace overlap::server

@@ -15,6 +15,9 @@ route_decision respond(route label, int status, std::string_view body, std::stri
 
 route_decision route_add(std::string_view method, const parsed_target& t) {
   if (method == "POST") {
+    if (t.name_too_long) {
+      return respond(route::add_post, 400, "Invalid name: longer than 256 bytes once decoded\n");
+    }
     route_decision d;
     d.what = action::save;
     d.label = route::add_post;
@@ -34,6 +37,9 @@ route_decision route_add(std::string_view method, const parsed_target& t) {
   }
   if (!t.add.has_name) {
     return respond(route::add_get, 400, "Missing argument name\n");
+  }
+  if (t.name_too_long) {
+    return respond(route::add_get, 400, "Invalid name: longer than 256 bytes once decoded\n");
   }
   route_decision d;
   d.what = action::delay;

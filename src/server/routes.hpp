@@ -13,7 +13,7 @@ enum class action : std::uint8_t {
   respond, // answer at once with `status` and `body`
   delay,   // GET /add: wait `delay`, answer ".", record under the name
   save,    // POST /add: wait the post delay, echo the body as JSON
-  flush,   // GET /add?flush=True: write and return the records
+  flush,   // GET /add?flush=True: write and return the records (and empty them with reset=True)
   metrics, // GET /metrics
   count,   // GET /results/count: how many results the store holds
 };

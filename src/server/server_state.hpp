@@ -10,20 +10,28 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 
+#include <atomic>
 #include <list>
 
 namespace overlap::server {
 
 struct server_context {
   explicit server_context(delay_server_options opts)
-      : options(std::move(opts)), records(options.threads), stats(options.threads) {}
+      : options(std::move(opts)), records(options.threads, options.max_records_bytes), stats(options.threads) {}
 
   delay_server_options options;
   request_records records;
   server_stats stats;
-  std::unique_ptr<async_semaphore> capacity; // null when unlimited
-  std::unique_ptr<result_store> store;       // null without --store: POST /add only echoes
+  std::unique_ptr<async_semaphore> capacity;  // null when unlimited
+  std::unique_ptr<result_store> store;        // null without --store: POST /add only echoes
+  std::atomic<bool> told_records_full{false}; // said once on stderr until a reset
+  // Blocking work off the event loops (the metrics file), one job at a time: a flush
+  // never stalls other connections, and at most one copy of the records exists.
+  boost::asio::thread_pool blocking{1};
+
+  server_gauges gauges() const;
 };
 
 struct connection_state;
@@ -52,5 +60,8 @@ boost::asio::awaitable<void> accept_connections(shard& sh);
 
 /// Begins a graceful stop of the shard (call on its thread).
 void begin_shard_stop(shard& sh);
+
+/// Drops every connection of the shard now, answered or not (call on its thread).
+void drop_shard_connections(shard& sh);
 
 } // namespace overlap::server

@@ -29,6 +29,7 @@ struct alignas(64) server_stats::shard {
   std::atomic<std::int64_t> in_flight{0};
   std::atomic<std::uint64_t> connection_failures{0};
   std::atomic<std::uint64_t> accept_failures{0};
+  std::atomic<std::uint64_t> abandoned{0};
   std::array<std::atomic<std::uint64_t>, overshoot_bounds_seconds.size() + 1> overshoot_buckets{};
   std::atomic<std::int64_t> overshoot_sum_ns{0};
 };
@@ -50,6 +51,15 @@ void server_stats::request_started(unsigned s) noexcept { shards_[s]->in_flight.
 void server_stats::request_finished(unsigned s) noexcept { shards_[s]->in_flight.fetch_sub(1, relaxed); }
 void server_stats::connection_failed(unsigned s) noexcept { shards_[s]->connection_failures.fetch_add(1, relaxed); }
 void server_stats::accept_failed(unsigned s) noexcept { shards_[s]->accept_failures.fetch_add(1, relaxed); }
+void server_stats::request_abandoned(unsigned s) noexcept { shards_[s]->abandoned.fetch_add(1, relaxed); }
+
+std::uint64_t server_stats::abandoned() const noexcept {
+  std::uint64_t total = 0;
+  for (const auto& sh : shards_) {
+    total += sh->abandoned.load(relaxed);
+  }
+  return total;
+}
 
 void server_stats::record_overshoot(unsigned s, std::chrono::nanoseconds overshoot) noexcept {
   auto& sh = *shards_[s];
@@ -120,9 +130,27 @@ void append_help(std::string& out, const char* name, const char* type, const cha
   out += '\n';
 }
 
+void append_gauges(std::string& out, const server_gauges& g) {
+  append_help(out, "overlap_capacity_waiting", "gauge", "Requests waiting for the capacity gate (--capacity).");
+  append_sample(out, "overlap_capacity_waiting", "", static_cast<double>(g.waiting_for_capacity));
+  append_help(out, "overlap_capacity_limit", "gauge", "Requests served at once at most; 0 is unlimited.");
+  append_sample(out, "overlap_capacity_limit", "", static_cast<double>(g.capacity));
+  append_help(out, "overlap_records", "gauge", "Requests recorded for the metrics file.");
+  append_sample(out, "overlap_records", "", static_cast<double>(g.records));
+  append_help(out, "overlap_record_names", "gauge", "Distinct names recorded.");
+  append_sample(out, "overlap_record_names", "", static_cast<double>(g.record_names));
+  append_help(out, "overlap_records_bytes", "gauge", "Memory the records count against their limit.");
+  append_sample(out, "overlap_records_bytes", "", static_cast<double>(g.record_bytes));
+  append_help(out, "overlap_records_limit_bytes", "gauge", "The records' memory limit (--max-records-mb).");
+  append_sample(out, "overlap_records_limit_bytes", "", static_cast<double>(g.record_limit_bytes));
+  append_help(out, "overlap_records_dropped_total", "counter",
+              "Answered requests not recorded: the limit was reached.");
+  append_sample(out, "overlap_records_dropped_total", "", static_cast<double>(g.records_dropped));
+}
+
 } // namespace
 
-std::string server_stats::render_prometheus(std::size_t waiting_for_capacity, std::size_t capacity) const {
+std::string server_stats::render_prometheus(const server_gauges& gauges) const {
   std::string out;
   append_help(out, "overlap_requests_total", "counter", "Requests answered, by route and status.");
   for (std::size_t r = 0; r < route_count; ++r) {
@@ -144,10 +172,7 @@ std::string server_stats::render_prometheus(std::size_t waiting_for_capacity, st
   append_sample(out, "overlap_requests_in_flight", "", static_cast<double>(in_flight()));
   append_help(out, "overlap_connections_open", "gauge", "Open client connections.");
   append_sample(out, "overlap_connections_open", "", static_cast<double>(open_connections()));
-  append_help(out, "overlap_capacity_waiting", "gauge", "Requests waiting for the capacity gate (--capacity).");
-  append_sample(out, "overlap_capacity_waiting", "", static_cast<double>(waiting_for_capacity));
-  append_help(out, "overlap_capacity_limit", "gauge", "Requests served at once at most; 0 is unlimited.");
-  append_sample(out, "overlap_capacity_limit", "", static_cast<double>(capacity));
+  append_gauges(out, gauges);
 
   std::uint64_t conn_failures = 0;
   std::uint64_t accept_failures = 0;
@@ -165,6 +190,9 @@ std::string server_stats::render_prometheus(std::size_t waiting_for_capacity, st
   append_sample(out, "overlap_connection_failures_total", "", static_cast<double>(conn_failures));
   append_help(out, "overlap_accept_failures_total", "counter", "Failed accepts (for example out of descriptors).");
   append_sample(out, "overlap_accept_failures_total", "", static_cast<double>(accept_failures));
+  append_help(out, "overlap_requests_abandoned_total", "counter",
+              "Requests cancelled because their client went away while they waited.");
+  append_sample(out, "overlap_requests_abandoned_total", "", static_cast<double>(abandoned()));
 
   append_help(out, "overlap_timer_overshoot_seconds", "histogram", "Actual minus requested delay of /add waits.");
   std::uint64_t cumulative = 0;

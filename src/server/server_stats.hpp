@@ -21,6 +21,17 @@ inline constexpr std::size_t status_slots = counted_statuses.size() + 1; // plus
 inline constexpr std::array<double, 12> overshoot_bounds_seconds{0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025,
                                                                  0.005,   0.01,   0.025,   0.05,   0.1,   0.25};
 
+/// Figures that other pieces own, shown beside the counters.
+struct server_gauges {
+  std::size_t waiting_for_capacity = 0; // from the capacity gate
+  std::size_t capacity = 0;
+  std::size_t records = 0; // from the records
+  std::size_t record_names = 0;
+  std::size_t record_bytes = 0;
+  std::size_t record_limit_bytes = 0;
+  std::uint64_t records_dropped = 0;
+};
+
 class server_stats {
 public:
   explicit server_stats(unsigned shard_count);
@@ -33,15 +44,18 @@ public:
   void request_finished(unsigned shard) noexcept;
   void connection_failed(unsigned shard) noexcept;
   void accept_failed(unsigned shard) noexcept;
+  /// A request whose client went away while it waited (for its delay or for capacity).
+  void request_abandoned(unsigned shard) noexcept;
   /// Actual minus requested delay of one timed wait.
   void record_overshoot(unsigned shard, std::chrono::nanoseconds overshoot) noexcept;
 
   std::uint64_t requests(route r, int status) const noexcept;
   std::int64_t open_connections() const noexcept;
   std::int64_t in_flight() const noexcept;
+  std::uint64_t abandoned() const noexcept;
 
-  /// The exposition text; `waiting_for_capacity` comes from the capacity gate.
-  std::string render_prometheus(std::size_t waiting_for_capacity, std::size_t capacity) const;
+  /// The exposition text.
+  std::string render_prometheus(const server_gauges& gauges) const;
 
 private:
   struct shard;

@@ -1,9 +1,10 @@
 #include "overlap/http_sink.hpp"
 
-#include "crawl/url_source.hpp"
+#include "http/url.hpp"
 #include "overlap/http_session.hpp"
 
 #include <array>
+#include <stdexcept>
 
 namespace overlap {
 
@@ -11,25 +12,24 @@ namespace {
 
 class http_sink final : public result_sink {
 public:
-  http_sink(boost::asio::any_io_executor executor, const crawl::http_base& url, std::size_t max_connections,
+  http_sink(boost::asio::any_io_executor executor, const http::http_base& url, std::size_t max_connections,
             std::chrono::milliseconds timeout)
       : target_(url.target_prefix),
         session_(std::move(executor),
                  http_session_options{
                      .host = url.host, .port = url.port, .max_connections = max_connections, .timeout = timeout}) {}
 
-  boost::asio::awaitable<save_reply> save(const std::string& result, const std::string& key) override {
+  boost::asio::awaitable<save_reply> save(std::string result, std::string key) override {
     const std::array<http_header, 1> headers{{{"Idempotency-Key", key}}};
     auto response = co_await session_.post(target_, result, headers);
     save_reply reply;
     if (response.failure) {
+      reply.failure = response.failure->kind;
       reply.ec = response.failure->error;
-      if (!reply.ec) {
-        reply.ec = make_error_code(boost::system::errc::protocol_error); // malformed answer
-      }
     }
     reply.status = response.status;
     reply.body = std::move(response.body);
+    reply.retry_after = response.retry_after;
     co_return reply;
   }
 
@@ -43,7 +43,10 @@ private:
 } // namespace
 
 sink_factory http_sink_factory(const std::string& url, std::size_t max_connections, std::chrono::milliseconds timeout) {
-  const auto parsed = crawl::parse_http_base(url); // throws now, not at the first save
+  const auto parsed = http::parse_http_base(url); // throws now, not at the first save
+  if (parsed.tls) {
+    throw std::invalid_argument("https:// is not supported by the result sink yet");
+  }
   return [parsed, max_connections, timeout](boost::asio::any_io_executor executor) -> std::unique_ptr<result_sink> {
     return std::make_unique<http_sink>(std::move(executor), parsed, max_connections, timeout);
   };

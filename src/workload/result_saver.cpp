@@ -1,11 +1,9 @@
 #include "workload/result_saver.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/http/error.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
@@ -13,63 +11,45 @@ namespace overlap::workload {
 
 namespace asio = boost::asio;
 
-namespace {
-constexpr std::chrono::milliseconds max_backoff{2000};
-}
-
-std::string failure_kind(const save_reply& reply, bool mismatched) {
-  // A connection closed before the answer (Beast says end_of_stream) is a reset too.
-  if (reply.ec == asio::error::connection_refused) {
-    return "refused";
+std::optional<failure_kind> reply_failure(const save_reply& reply, const std::string& result) {
+  if (reply.failure) {
+    return reply.failure;
   }
-  if (reply.ec == asio::error::connection_reset || reply.ec == asio::error::eof ||
-      reply.ec == asio::error::broken_pipe || reply.ec == boost::beast::http::error::end_of_stream) {
-    return "reset";
-  }
-  if (reply.ec == asio::error::timed_out || reply.ec == asio::error::operation_aborted) {
-    return "timeout";
-  }
-  if (reply.ec) {
-    return reply.ec.message();
-  }
-  return mismatched ? "mismatch" : "status";
-}
-
-bool acknowledges(const save_reply& reply, const std::string& result) {
-  if (reply.ec || reply.status < 200 || reply.status >= 300) {
-    return false;
+  if (reply.status < 200 || reply.status >= 300) {
+    return failure_kind::status;
   }
   boost::system::error_code ec;
   const auto answer = boost::json::parse(reply.body, ec);
   if (ec || !answer.is_object()) {
-    return false;
+    return failure_kind::mismatch;
   }
   const auto* echoed = answer.as_object().if_contains("result");
-  return echoed != nullptr && echoed->is_string() && echoed->as_string() == result;
+  if (echoed == nullptr || !echoed->is_string() || echoed->as_string() != result) {
+    return failure_kind::mismatch;
+  }
+  return std::nullopt;
 }
 
-result_saver::result_saver(result_sink& sink, unsigned retries, std::chrono::milliseconds first_backoff)
-    : sink_(sink), retries_(retries), first_backoff_(first_backoff) {}
+result_saver::result_saver(result_sink& sink, retry_policy policy) : sink_(sink), policy_(policy) {}
 
-asio::awaitable<bool> result_saver::save(const std::string& result, const std::string& key) {
-  auto backoff = first_backoff_;
+asio::awaitable<bool> result_saver::save(std::string result, std::string key) {
   for (unsigned attempt = 0;; ++attempt) {
     ++counts_.sent;
     const auto reply = co_await sink_.save(result, key);
-    if (acknowledges(reply, result)) {
+    const auto failure = reply_failure(reply, result);
+    if (!failure) {
       ++counts_.acknowledged;
       co_return true;
     }
-    const bool mismatched = !reply.ec && reply.status >= 200 && reply.status < 300;
-    ++counts_.errors_by_kind[failure_kind(reply, mismatched)];
-    if (attempt >= retries_) {
+    ++count_of(counts_.errors_by_kind, *failure);
+    const auto pause = policy_.next_pause(attempt, reply.status, reply.retry_after);
+    if (!pause) {
       ++counts_.failed;
       co_return false;
     }
     ++counts_.retried;
-    asio::steady_timer pause(co_await asio::this_coro::executor, backoff);
-    co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
-    backoff = std::min(backoff * 2, max_backoff);
+    asio::steady_timer timer(co_await asio::this_coro::executor, *pause);
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
   }
 }
 

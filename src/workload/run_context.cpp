@@ -6,7 +6,9 @@ namespace overlap::workload {
 
 namespace {
 constexpr double not_a_time = std::numeric_limits<double>::quiet_NaN();
-}
+constexpr auto first_progress_after = std::chrono::seconds(2);
+constexpr auto progress_period = std::chrono::milliseconds(500);
+} // namespace
 
 task_timeline::task_timeline(bool enabled, std::size_t n, steady::time_point origin)
     : enabled_(enabled), origin_(origin) {
@@ -37,9 +39,21 @@ run_context::run_context(const workload_options& opts, boost::asio::io_context& 
     : options(opts), ioc(loop), origin(steady::now()), timeline(opts.record_timeline, opts.n, origin),
       rng(std::random_device{}()) {
   if (sink != nullptr) {
-    saver.emplace(*sink, opts.retries, opts.first_backoff);
+    saver.emplace(*sink, retry_policy{.retries = opts.retries, .first_backoff = opts.first_backoff});
   }
   run_id_ = random_letters(rng, 10);
+}
+
+bool run_context::may_start(std::size_t index) {
+  if (index >= options.n) {
+    return false;
+  }
+  if (options.stop_requested && options.stop_requested()) {
+    interrupted_ = true;
+    return false;
+  }
+  ++started_;
+  return true;
 }
 
 std::string run_context::hash_task(std::size_t index) {
@@ -47,10 +61,27 @@ std::string run_context::hash_task(std::size_t index) {
   const auto start = steady::now();
   auto hashed = bcrypt_hash(password, options.difficulty);
   timeline.cpu(index, start, steady::now());
+  hashed_one();
   return hashed;
 }
 
-boost::asio::awaitable<bool> run_context::save_task(std::size_t index, const std::string& result) {
+void run_context::hashed_one() {
+  const auto hashed = ++hashed_;
+  if (!options.on_progress) {
+    return;
+  }
+  const auto elapsed = steady::now() - origin;
+  const auto elapsed_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count();
+  // 0: nothing reported yet. Whoever swaps in the next due time reports, once.
+  auto next = next_progress_ns_.load();
+  const auto due = next == 0 ? std::chrono::nanoseconds(first_progress_after).count() : next;
+  if (elapsed_ns >= due &&
+      next_progress_ns_.compare_exchange_strong(next, elapsed_ns + std::chrono::nanoseconds(progress_period).count())) {
+    options.on_progress(hashed, std::chrono::duration<double>(elapsed).count());
+  }
+}
+
+boost::asio::awaitable<bool> run_context::save_task(std::size_t index, std::string result) {
   const auto start = steady::now();
   const bool saved = co_await saver->save(result, key_of(index));
   timeline.io(index, start, steady::now());

@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <random>
@@ -41,15 +42,31 @@ struct run_context {
   task_timeline timeline;
   std::mt19937_64 rng;
 
+  /// Whether task `index` may start: it exists and no stop was requested. Thread-safe.
+  bool may_start(std::size_t index);
+  /// Tasks that may_start let start.
+  std::size_t started() const noexcept { return started_.load(); }
+  bool interrupted() const noexcept { return interrupted_.load(); }
+
+  /// A task's hash is done: counts it and calls options.on_progress when due.
+  /// Thread-safe (threads mode hashes on its workers).
+  void hashed_one();
+
   /// Hashes task `index`'s password, recording its CPU span.
   std::string hash_task(std::size_t index);
   /// Saves task `index`'s result, recording its I/O span. False if it finally failed.
-  boost::asio::awaitable<bool> save_task(std::size_t index, const std::string& result);
+  /// Keeps its own copy of `result`; the context itself must outlive the run (run_workload
+  /// owns it and runs the loop to the end).
+  boost::asio::awaitable<bool> save_task(std::size_t index, std::string result);
   /// The idempotency key of task `index` in this run.
   std::string key_of(std::size_t index) const;
 
 private:
   std::string run_id_;
+  std::atomic<std::size_t> started_{0};
+  std::atomic<bool> interrupted_{false};
+  std::atomic<std::size_t> hashed_{0};
+  std::atomic<std::int64_t> next_progress_ns_{0};
 };
 
 // One function per mode, each in its own file.

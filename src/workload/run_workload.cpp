@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <stdexcept>
 #include <thread>
 
@@ -91,7 +92,8 @@ workload_result run_workload(const workload_options& options, const sink_factory
 
   workload_result result;
   result.mode = options.mode;
-  result.n = options.n;
+  result.n = ctx.interrupted() ? ctx.started() : options.n;
+  result.interrupted = ctx.interrupted();
   result.difficulty = options.difficulty;
   result.seconds = seconds;
   result.batch_size = options.batch_size;
@@ -108,7 +110,57 @@ workload_result run_workload(const workload_options& options, const sink_factory
     result.errors_by_kind = counts.errors_by_kind;
   }
   result.timeline = ctx.timeline.take();
+  if (result.interrupted) { // only the tasks that ran have spans
+    std::erase_if(result.timeline, [](const task_span& s) { return std::isnan(s.cpu_start); });
+  }
   return result;
+}
+
+std::vector<workload_result> run_workloads(workload_options options, const std::vector<workload_mode>& modes,
+                                           const std::vector<int>& difficulties, const sink_factory& make_sink,
+                                           const std::function<void(const workload_result&)>& on_run) {
+  std::vector<workload_result> runs;
+  runs.reserve(modes.size() * difficulties.size());
+  for (const int difficulty : difficulties) {
+    for (const auto mode : modes) {
+      if (options.stop_requested && options.stop_requested()) {
+        return runs; // the runs that ended, the last one perhaps in part
+      }
+      options.mode = mode;
+      options.difficulty = difficulty;
+      runs.push_back(run_workload(options, make_sink));
+      if (on_run) {
+        on_run(runs.back());
+      }
+    }
+  }
+  return runs;
+}
+
+std::vector<int> parse_difficulties(std::string_view text) {
+  const auto bad = [&](const std::string& why) { return std::invalid_argument("'" + std::string(text) + "': " + why); };
+  std::vector<int> costs;
+  std::size_t at = 0;
+  while (true) {
+    const auto comma = std::min(text.find(',', at), text.size());
+    const auto item = text.substr(at, comma - at);
+    int cost = 0;
+    const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), cost);
+    if (item.empty() || ec == std::errc::invalid_argument || end != item.data() + item.size()) {
+      throw bad("not a list of whole numbers (e.g. 8,10,11,12)");
+    }
+    if (ec == std::errc::result_out_of_range || cost < min_difficulty || cost > max_difficulty) {
+      throw bad("each cost must be " + std::to_string(min_difficulty) + " to " + std::to_string(max_difficulty));
+    }
+    costs.push_back(cost);
+    if (comma == text.size()) {
+      break;
+    }
+    at = comma + 1;
+  }
+  std::sort(costs.begin(), costs.end());
+  costs.erase(std::unique(costs.begin(), costs.end()), costs.end());
+  return costs;
 }
 
 double seconds_per_hash(int cost, std::chrono::milliseconds budget) {

@@ -27,7 +27,7 @@ expect_usage_error -c notanumber
 expect_usage_error --timeout 0
 expect_usage_error --timeline "$work/timeline.txt"
 expect_usage_error --bogus
-grep -q "only http://" <("$overlap" crawl --url https://127.0.0.1/ 2>&1 || true) || fail "https error names the reason"
+grep -q "https:// is not supported" <("$overlap" crawl --url https://127.0.0.1/ 2>&1 || true) || fail "https error names the reason"
 echo "ok: usage errors exit 2 with one line"
 
 # The embedded server, one strategy: the book's output line, then the summary.
@@ -36,7 +36,7 @@ echo "ok: usage errors exit 2 with one line"
 grep -q "^Result: 50, Time: [0-9.]*$" "$work/out" || fail "Result line: $(cat "$work/out")"
 grep -q "^coroutine: n=50 c=10 delay=5 ms: .* errors 0$" "$work/out" || fail "summary line: $(cat "$work/out")"
 [ "$(wc -l <"$work/t.csv")" -eq 51 ] || fail "timeline.csv has a header and 50 lines"
-head -n 1 "$work/t.csv" | grep -q "^strategy,index,start,end,status,bytes$" || fail "timeline csv header"
+head -n 1 "$work/t.csv" | grep -q "^label,index,category,start,end,status,bytes$" || fail "timeline csv header"
 python3 - "$work/r.json" <<'PY' || fail "result json"
 import json, sys
 doc = json.load(open(sys.argv[1]))

@@ -37,9 +37,9 @@ expect_error 2 'unknown_command.json: command: unknown command "crawler"' unknow
 echo '{"command": "sweep", "kind": "timeline", "argv": "x"}' >unknown_kind.json
 expect_error 2 'unknown_kind.json: kind: unknown kind "timeline" for command sweep' unknown_kind.json
 
-# Mismatched: a workload timeline relabelled as a crawl timeline has tasks, not requests.
+# Mismatched: a workload timeline relabelled as a crawl timeline has cpu spans, not requests.
 sed 's/"command": "workload"/"command": "crawl"/' "$fixtures/workload_timeline.json" >mismatched.json
-expect_error 2 "mismatched.json: runs\[0\].strategy: missing (a string is required)" mismatched.json
+expect_error 2 "mismatched.json: runs\[0\].spans\[0\].category: a crawl timeline has no cpu spans" mismatched.json
 
 sed 's/"seconds": 0.2043/"seconds": "0.2043"/' "$fixtures/crawl_result.json" >mistyped.json
 expect_error 2 "mistyped.json: runs\[1\].seconds: expected a number, got a string" mistyped.json
@@ -48,7 +48,13 @@ expect_error 2 "mistyped.json: runs\[1\].seconds: expected a number, got a strin
 expect_error 2 "mistyped.json" "$fixtures/crawl_result.json" mistyped.json -o partial.html
 [ ! -e partial.html ] || fail "a page was written although an input was bad"
 
-expect_error 1 "cannot write" "$fixtures/crawl_result.json" -o no/such/dir/r.html
+# An output that cannot be written is a usage error found before any input is read,
+# and leaves no partial file behind (a directory as -o once did both).
+expect_error 2 "cannot write 'no/such/dir/r.html'" "$fixtures/crawl_result.json" -o no/such/dir/r.html
+mkdir outdir
+expect_error 2 "'outdir' is a directory" "$fixtures/crawl_result.json" -o outdir
+{ [ -z "$(ls -A outdir)" ] && ! ls -A | grep -q '^\.\|partial'; } || fail "left behind: $(ls -A . outdir)"
+rmdir outdir
 
 # The default output is report.html here; the path printed is the file written.
 printed=$("$overlap" report "$fixtures"/*.json)

@@ -23,15 +23,19 @@ asio::awaitable<void> pause_holding(overlap::async_semaphore& slots, int& most, 
   --holding;
 }
 
-asio::awaitable<void> run(int& most) {
-  auto executor = co_await asio::this_coro::executor;
-  overlap::async_semaphore slots(executor, 5);
-  overlap::task_group group(executor);
-  int holding = 0;
+asio::awaitable<void> spawn_all(overlap::task_group& group, overlap::async_semaphore& slots, int& most, int& holding) {
   for (int i = 0; i < 20; ++i) {
     group.spawn(pause_holding(slots, most, holding));
   }
-  co_await group.wait();
+  co_return;
+}
+
+asio::awaitable<void> run(int& most) {
+  auto executor = co_await asio::this_coro::executor;
+  overlap::async_semaphore slots(executor, 5);
+  int holding = 0;
+  co_await overlap::with_task_group(executor,
+                                    [&](overlap::task_group& group) { return spawn_all(group, slots, most, holding); });
 }
 
 int main() {

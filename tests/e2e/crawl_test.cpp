@@ -28,6 +28,11 @@ crawl_options options_for(crawl_strategy strategy, const std::string& base_url, 
   return o;
 }
 
+/// A base URL on a fault_server: `path` then the crawler's suffix.
+std::string fault_url(const fault_server& server, const std::string& path) {
+  return "http://127.0.0.1:" + std::to_string(server.port()) + path + "?";
+}
+
 std::string add_url(std::uint16_t port, const std::string& name, int delay_ms) {
   return "http://127.0.0.1:" + std::to_string(port) + "/add?name=" + name + "&delay=" + std::to_string(delay_ms) + "&";
 }
@@ -89,7 +94,7 @@ TEST_P(every_strategy, never_exceeds_the_concurrency) {
 
 TEST_P(every_strategy, counts_and_retries_every_injected_fault) {
   fault_server server;
-  auto o = options_for(GetParam(), "http://127.0.0.1:" + std::to_string(server.port()) + "/faulty?", 120, 5);
+  auto o = options_for(GetParam(), fault_url(server, "/faulty"), 120, 5);
   o.retries = 1; // each faulty target fails once only
   const auto r = run_crawl(o);
   const auto injected = server.counts();
@@ -109,7 +114,7 @@ TEST_P(every_strategy, counts_and_retries_every_injected_fault) {
 
 TEST_P(every_strategy, reports_requests_that_fail_on_their_last_attempt) {
   fault_server server;
-  auto o = options_for(GetParam(), "http://127.0.0.1:" + std::to_string(server.port()) + "/faulty?", 100, 4);
+  auto o = options_for(GetParam(), fault_url(server, "/faulty"), 100, 4);
   o.retries = 0;
   const auto r = run_crawl(o);
   const auto injected = server.counts();
@@ -174,6 +179,67 @@ TEST_P(every_strategy, records_a_timeline_of_every_request) {
   EXPECT_TRUE(std::all_of(seen.begin(), seen.end(), [](bool b) { return b; }));
   const auto lanes = assign_lanes(r.timeline);
   EXPECT_LE(*std::max_element(lanes.begin(), lanes.end()) + 1, 4u);
+}
+
+TEST_P(every_strategy, skips_interim_answers_and_keeps_answers_in_step) {
+  fault_server server(fault_style::interim_then_ok);
+  auto o = options_for(GetParam(), fault_url(server, "/interim"), 12, 3);
+  o.retries = 0;
+  const auto r = run_crawl(o);
+  EXPECT_EQ(r.succeeded, 12u);
+  EXPECT_EQ(r.result, 12u) << "each request's own 200, once";
+  EXPECT_EQ(r.errors(), 0u);
+  EXPECT_EQ(server.counts().requests, 12u);
+}
+
+TEST_P(every_strategy, counts_an_answer_cut_off_in_its_headers_as_a_reset) {
+  fault_server server(fault_style::truncated_head);
+  auto o = options_for(GetParam(), fault_url(server, "/cut"), 3, 2);
+  o.retries = 1;
+  const auto r = run_crawl(o);
+  EXPECT_EQ(r.succeeded, 0u);
+  EXPECT_EQ(r.failed, 3u);
+  EXPECT_EQ(r.result, 0u);
+  EXPECT_EQ(count_of(r.errors_by_kind, failure_kind::reset), 6u);
+  EXPECT_EQ(r.errors(), 6u) << "reset and nothing else";
+}
+
+TEST_P(every_strategy, counts_an_endless_body_as_malformed_once_over_the_body_limit) {
+  fault_server server(fault_style::endless_body);
+  auto o = options_for(GetParam(), fault_url(server, "/endless"), 2, 2);
+  o.retries = 0;
+  o.timeout = 60s; // the body limit (8 MiB) comes long before the deadline
+  const auto r = run_crawl(o);
+  std::printf("  %.3f s for 2 endless answers\n", r.seconds);
+  EXPECT_EQ(r.failed, 2u);
+  EXPECT_EQ(count_of(r.errors_by_kind, failure_kind::malformed), 2u);
+  EXPECT_EQ(r.errors(), 2u) << "malformed and nothing else";
+}
+
+TEST_P(every_strategy, waits_as_long_as_retry_after_asks_on_a_503) {
+  fault_server server(fault_style::busy_then_ok);
+  auto o = options_for(GetParam(), fault_url(server, "/busy"), 3, 3);
+  o.retries = 1;
+  const auto r = run_crawl(o);
+  std::printf("  %.3f s with Retry-After: 1 (backoff alone: 0.05 s)\n", r.seconds);
+  EXPECT_EQ(r.succeeded, 3u);
+  EXPECT_EQ(count_of(r.errors_by_kind, failure_kind::status), 3u);
+  EXPECT_EQ(server.counts().busy_503, 3u);
+  EXPECT_GE(r.seconds, 1.0) << "retried before the second the server asked for";
+}
+
+TEST_P(every_strategy, starts_no_request_once_a_stop_is_requested_and_counts_those_that_ran) {
+  running_server server;
+  constexpr std::size_t allowed = 25;
+  auto o = options_for(GetParam(), add_url(server.port(), "stop", 1), 100, 10);
+  std::size_t asked = 0; // asked once per request about to start, on the crawl's thread
+  o.stop_requested = [&asked] { return asked++ >= allowed; };
+  const auto r = run_crawl(o);
+  EXPECT_TRUE(r.interrupted);
+  EXPECT_EQ(r.n, allowed);
+  EXPECT_EQ(r.succeeded, allowed) << "the requests in flight finished";
+  EXPECT_EQ(r.failed, 0u);
+  EXPECT_EQ(server.server().records()["stop"].size(), allowed);
 }
 
 INSTANTIATE_TEST_SUITE_P(crawl, every_strategy, testing::ValuesIn(all_crawl_strategies()), strategy_name);

@@ -2,6 +2,7 @@
 // with headers, and failures as values.
 #include "overlap/http_session.hpp"
 
+#include "support/fault_server.hpp"
 #include "support/http_client.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -146,4 +147,28 @@ TEST(http_session, passes_a_non_2xx_status_through) {
   EXPECT_TRUE(r.completed());
   EXPECT_FALSE(r.succeeded());
   EXPECT_EQ(r.status, 400);
+}
+
+TEST(http_session, skips_interim_answers_on_a_kept_alive_connection) {
+  fault_server server(fault_style::interim_then_ok);
+  asio::io_context ctx;
+  http_session session(ctx.get_executor(), options_for(server.port(), 1));
+  const auto responses = run(ctx, [&] { return get_sequentially(session, "/interim?", 3); });
+  ASSERT_EQ(responses.size(), 3u);
+  for (const auto& r : responses) {
+    EXPECT_TRUE(r.succeeded());
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, ".");
+  }
+  EXPECT_EQ(session.connections_opened(), 1u) << "each answer read whole, none left for the next request";
+}
+
+TEST(http_session, passes_retry_after_through_with_the_status) {
+  fault_server server(fault_style::busy_then_ok);
+  asio::io_context ctx;
+  http_session session(ctx.get_executor(), options_for(server.port(), 1));
+  const auto r = run(ctx, [&] { return get_and_close(session, "/busy"); });
+  EXPECT_TRUE(r.completed());
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.retry_after, 1000ms);
 }

@@ -165,6 +165,15 @@ TEST(serve_routes, a_header_that_does_not_arrive_in_time_is_closed) {
   EXPECT_TRUE(s.server().records().empty());
 }
 
+TEST(serve_routes, a_connection_that_never_sends_a_byte_is_closed_at_the_header_timeout) {
+  auto options = running_server::defaults();
+  options.header_timeout = 150ms;
+  options.idle_timeout = 60s;
+  running_server s(options);
+  http_connection conn(s.port());
+  EXPECT_TRUE(conn.wait_for_close(5s)); // not after the idle timeout
+}
+
 TEST(serve_routes, metrics_are_in_prometheus_text_format) {
   running_server s;
   http_request(s.port(), "GET", "/add?name=m&delay=2");

@@ -7,8 +7,10 @@
 #include "server/http_response.hpp"
 #include "server/request_reader.hpp"
 #include "server/routes.hpp"
+#include "server/utf8.hpp"
 
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 
 #include <algorithm>
@@ -49,11 +51,18 @@ void answer(const request_reader& reader, request_buffers& request, parsed_targe
   response_head head{.status = decision.status, .version = reader.http_version()};
   std::string_view text = decision.body;
   if (decision.what == action::save) {
+    replace_invalid_utf8(request.body); // as the server does before echoing or storing
     format_saved_result(body, request.body);
+    if (!is_valid_utf8(body)) {
+      std::abort(); // the JSON answer must parse whatever the body held
+    }
     text = body;
   } else if (decision.what == action::delay) {
     if (decision.delay.count() < 0 || decision.delay > max_delay || !scratch.add.has_name) {
       std::abort(); // routing let through a delay the server must refuse
+    }
+    if (!is_valid_utf8(scratch.add.name) || scratch.add.name.size() > 3 * max_name_bytes) {
+      std::abort(); // the name goes into metric_data.json
     }
     text = ".";
   }
@@ -71,7 +80,7 @@ bool serve_one(connection_input& input, boost::beast::flat_buffer& buffer, reque
   boost::beast::error_code ec;
   while (!reader.is_done()) {
     if (buffer.size() > 0) {
-      buffer.consume(reader.put(buffer.data(), ec));
+      buffer.consume(reader.feed(buffer.data(), ec));
       if (!ec) {
         continue;
       }
@@ -91,6 +100,11 @@ bool serve_one(connection_input& input, boost::beast::flat_buffer& buffer, reque
       format_response(response, response_head{.status = status, .keep_alive = false}, ec.message());
     }
     return false;
+  }
+  // A request is served only if its body's length was known: a Transfer-Encoding that
+  // does not end in chunked would let the body be read as the next request (RFC 9112 6.3).
+  if ((reader.transfer_encoded() && !reader.chunked()) || (reader.chunked() && reader.http_version() < 11)) {
+    std::abort();
   }
   answer(reader, request, scratch, body, response);
   return reader.keep_alive();

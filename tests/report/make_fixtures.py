@@ -4,6 +4,7 @@ strategy (not measured), for the report's tests and for the README's pictures un
 crawl, sweep and workload produce real ones.
 
 usage: make_fixtures.py OUT_DIR [--requests N] [--seed S]
+       make_fixtures.py --upgrade FILE...   (rewrites hand-written fixtures as format 1)
 
 Writes OUT_DIR/{crawl_result,crawl_timeline,sweep_result,workload_result,
 workload_timeline}.json. --requests sets the size of the large "coroutine" timeline
@@ -21,7 +22,86 @@ MACHINE = {"cpus": 2, "cpu_model": "fixture data (tests/report/make_fixtures.py)
 
 
 def header(command, kind, argv):
-    return {"command": command, "kind": kind, "argv": argv, "date": "2026-01-01T00:00:00Z", "machine": MACHINE}
+    return {"format": 1, "command": command, "kind": kind, "argv": argv, "date": "2026-01-01T00:00:00Z",
+            "machine": MACHINE}
+
+
+STRATEGY_NAMES = {"curl_multi": "curl", "callbacks": "callback"}
+MODE_NAMES = {"batched": "batch"}
+KINDS = ("refused", "reset", "timeout", "status", "malformed")
+
+
+def crawl_run_fields(run):
+    """A crawl result run with every field of format 1 (docs/FORMATS.md)."""
+    run["strategy"] = STRATEGY_NAMES.get(run["strategy"], run["strategy"])
+    run.setdefault("failed", 0)
+    run.setdefault("succeeded", run["n"] - run["failed"])
+    run.setdefault("result", run["succeeded"])
+    run.setdefault("extrapolated", False)
+    kinds = run.setdefault("errors_by_kind", {})
+    for kind in KINDS:
+        kinds.setdefault(kind, 0)
+    run.setdefault("retries", 0)
+    run.setdefault("connections", run["concurrency"])
+    latency = run.setdefault("latency_ms", {})
+    for key in ("p50", "p90", "p99", "max"):
+        latency.setdefault(key, latency.get("p50", 0))
+    return run
+
+
+def workload_run_fields(run):
+    run["mode"] = MODE_NAMES.get(run["mode"], run["mode"])
+    saves = run["mode"] not in ("noio", "fileio")
+    run.setdefault("saved", run["n"] if saves else 0)
+    run.setdefault("failed", 0)
+    run.setdefault("retried", 0)
+    run.setdefault("sent", run["saved"] + run["retried"])
+    run.setdefault("errors_by_kind", {})
+    run.setdefault("batch_size", 100)
+    run.setdefault("concurrency", 100)
+    run.setdefault("workers", 1)
+    return run
+
+
+def crawl_timeline_run(run):
+    """{strategy, n, concurrency, delay_ms, requests} as a format 1 timeline run of request spans."""
+    return {"label": STRATEGY_NAMES.get(run["strategy"], run["strategy"]), "n": run["n"],
+            "concurrency": run["concurrency"], "delay_ms": run["delay_ms"], "difficulty": None,
+            "spans": [{"index": r["index"], "category": "request", "start": r["start"], "end": r["end"],
+                       "status": r.get("status", 0), "bytes": r.get("bytes", 0)} for r in run["requests"]]}
+
+
+def workload_timeline_run(run):
+    """{mode, n, difficulty, tasks} as a format 1 timeline run of cpu and io spans."""
+    spans = []
+    for t in run["tasks"]:
+        spans.append({"index": t["index"], "category": "cpu", "start": t["cpu_start"], "end": t["cpu_end"]})
+        if t.get("io_start") is not None:
+            spans.append({"index": t["index"], "category": "io", "start": t["io_start"], "end": t["io_end"]})
+    return {"label": MODE_NAMES.get(run["mode"], run["mode"]), "n": run["n"], "concurrency": run.get("concurrency", 100),
+            "delay_ms": None, "difficulty": run["difficulty"], "spans": spans}
+
+
+def to_format_1(doc):
+    """Any fixture in the shapes written below (and in the hand-written files before format 1) as format 1."""
+    doc = dict(doc)
+    doc["format"] = 1
+    if doc["command"] == "sweep":
+        doc.setdefault("strategy", "coroutine")
+        doc.setdefault("partial", False)
+        doc.setdefault("skipped_concurrencies", [])
+        for p in doc["points"]:
+            p.setdefault("limit_seconds", limit(doc["n"], p["concurrency"], p["delay_ms"]))
+            p.setdefault("errors", 0)
+    elif doc["kind"] == "result":
+        fill = crawl_run_fields if doc["command"] == "crawl" else workload_run_fields
+        doc["runs"] = [fill(r) for r in doc["runs"]]
+        if doc["command"] == "workload":
+            doc.setdefault("calibration", {})
+    elif doc["runs"] and "spans" not in doc["runs"][0]:
+        convert = crawl_timeline_run if doc["command"] == "crawl" else workload_timeline_run
+        doc["runs"] = [convert(r) for r in doc["runs"]]
+    return doc
 
 
 def limit(n, c, delay_ms):
@@ -156,6 +236,15 @@ def workload_files(rng):
 
 
 def main():
+    import sys
+    if len(sys.argv) > 1 and sys.argv[1] == "--upgrade":
+        for path in sys.argv[2:]:
+            with open(path) as f:
+                doc = to_format_1(json.load(f))
+            with open(path, "w") as f:
+                json.dump(doc, f, indent=1)
+                f.write("\n")
+        return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("out_dir")
     parser.add_argument("--requests", type=int, default=2000)
@@ -169,7 +258,7 @@ def main():
              "workload_result": workload_result, "workload_timeline": workload_timeline}
     for name, doc in files.items():
         with open(os.path.join(args.out_dir, name + ".json"), "w") as f:
-            json.dump(doc, f, separators=(",", ":"))
+            json.dump(to_format_1(doc), f, separators=(",", ":"))
 
 
 if __name__ == "__main__":

@@ -44,6 +44,7 @@ m = re.search(r'<pre id="status"[^>]*>(.*?)</pre>', dom, re.S)
 if not m or not m.group(1).strip():
     sys.exit(f"FAIL: {name}: the page wrote no status (its script did not finish)")
 status = json.loads(html.unescape(m.group(1)))
+open(sys.argv[1] + ".status", "w").write(json.dumps(status))
 for chart in status.get("detail", []):
     zoomed = (status.get("zoomed") or {}).get(chart["name"])
     print(f"   {name}: {chart['name']}: {chart['pixels']} coloured pixels ({zoomed} zoomed in)"
@@ -66,12 +67,39 @@ PY
   echo "ok: $name: screenshot $out_dir/$name.png"
 }
 
-# The hand-written fixtures: 2 crawl timelines, 1 sweep, 2 ratio charts, 2 workload timelines.
+# The hand-written fixtures: 2 crawl timelines, 1 sweep, 3 workload figures, 2 workload timelines.
 "$overlap" report "$source_dir"/tests/report/fixtures/*.json -o "$work/small.html" >/dev/null
-check_page small "$work/small.html" 7
+check_page small "$work/small.html" 8
 
-# Generated: 4 crawl timelines (one of 100,000 requests), 1 sweep, 2 ratio charts, 3 workload timelines.
+# Figures 8-10 and 8-11 from real runs at three difficulties, in two files: one chart per
+# figure, one line per mode joining every difficulty.
+"$overlap" workload --mode all -n 3 --difficulty 4,5 --post-delay 5 --json "$work/costs_4_5.json" >/dev/null
+"$overlap" workload --mode all -n 3 --difficulty 6 --post-delay 5 --json "$work/cost_6.json" >/dev/null
+"$overlap" report "$work/costs_4_5.json" "$work/cost_6.json" -o "$work/difficulties.html" >/dev/null
+check_page difficulties "$work/difficulties.html" 3
+python3 - "$work/difficulties.dom.status" <<'PY'
+import json, sys
+charts = {c["name"]: c["lines"] for c in json.load(open(sys.argv[1]))["detail"]}
+modes = ["noio", "fileio", "serial", "batch", "async", "threads"]
+expected = {
+    "Time taken against the time per iteration": modes,
+    "Times slower than no I/O, against the time per iteration": modes[1:],
+    "The same without serial": ["fileio", "batch", "async", "threads"],
+}
+if set(charts) != set(expected):
+    sys.exit(f"FAIL: difficulties: charts {sorted(charts)}, expected {sorted(expected)}")
+for name, want in expected.items():
+    got = [line["mode"] for line in charts[name] or []]
+    if got != want:
+        sys.exit(f"FAIL: difficulties: {name}: lines {got}, expected {want}")
+    for line in charts[name]:
+        if line["points"] != 3 or sorted(line["difficulties"]) != [4, 5, 6]:
+            sys.exit(f"FAIL: difficulties: {name}: {line['mode']} joins {line}, expected difficulties 4, 5, 6")
+print("ok: difficulties: one chart per figure, one line per mode across difficulties 4, 5, 6")
+PY
+
+# Generated: 4 crawl timelines (one of 100,000 requests), 1 sweep, 3 workload figures, 3 workload timelines.
 python3 "$source_dir/tests/report/make_fixtures.py" "$work/big" --requests 100000
 "$overlap" report "$work"/big/*.json -o "$work/big.html" >/dev/null
 echo "   big.html: $(($(stat -c %s "$work/big.html") / 1024)) KiB"
-check_page big "$work/big.html" 10
+check_page big "$work/big.html" 11

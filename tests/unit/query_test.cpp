@@ -99,3 +99,44 @@ TEST(query, reusing_the_target_clears_the_previous_request) {
   EXPECT_FALSE(t.add.flush);
   EXPECT_EQ(t.add.delay, default_delay);
 }
+
+TEST(query, an_absolute_form_target_is_parsed_like_its_origin_form) {
+  parsed_target t;
+  parse_target("http://example.com:8080/add?name=abs&delay=5", t);
+  EXPECT_FALSE(t.malformed);
+  EXPECT_EQ(t.path, "/add");
+  EXPECT_EQ(t.add.name, "abs");
+  EXPECT_EQ(t.add.delay, 5ms);
+}
+
+TEST(query, a_target_with_another_scheme_is_malformed) {
+  parsed_target t;
+  parse_target("ftp://example.com/add?name=x", t);
+  EXPECT_TRUE(t.malformed);
+}
+
+TEST(query, invalid_utf8_in_a_name_is_replaced_by_u_fffd) {
+  parsed_target t;
+  parse_target("/add?name=a%C0%AFb%FF", t);
+  EXPECT_EQ(t.add.name, "a\xEF\xBF\xBD\xEF\xBF\xBD"
+                        "b\xEF\xBF\xBD");
+  parse_target("/add?name=%E2%82%AC%F0%9F%98%80", t); // valid: kept as it is
+  EXPECT_EQ(t.add.name, "\xE2\x82\xAC\xF0\x9F\x98\x80");
+}
+
+TEST(query, a_name_over_the_limit_is_flagged) {
+  parsed_target t;
+  parse_target("/add?name=" + std::string(max_name_bytes, 'x'), t);
+  EXPECT_FALSE(t.name_too_long);
+  parse_target("/add?name=" + std::string(max_name_bytes + 1, 'x'), t);
+  EXPECT_TRUE(t.name_too_long);
+}
+
+TEST(query, reset_is_read_with_flush) {
+  parsed_target t;
+  parse_target("/add?flush=True&reset=True", t);
+  EXPECT_TRUE(t.add.flush);
+  EXPECT_TRUE(t.add.reset);
+  parse_target("/add?flush=True", t);
+  EXPECT_FALSE(t.add.reset);
+}

@@ -13,7 +13,7 @@ TEST(server_stats, counts_requests_by_route_and_status_across_shards) {
   stats.count_request(0, route::other, 418);
   EXPECT_EQ(stats.requests(route::add_get, 200), 2U);
   EXPECT_EQ(stats.requests(route::other, 404), 1U);
-  const auto text = stats.render_prometheus(0, 0);
+  const auto text = stats.render_prometheus({});
   EXPECT_NE(text.find("overlap_requests_total{route=\"add\",status=\"200\"} 2\n"), std::string::npos) << text;
   EXPECT_NE(text.find("overlap_requests_total{route=\"other\",status=\"other\"} 1\n"), std::string::npos);
 }
@@ -26,7 +26,7 @@ TEST(server_stats, gauges_go_up_and_down) {
   stats.request_started(0);
   EXPECT_EQ(stats.open_connections(), 1);
   EXPECT_EQ(stats.in_flight(), 1);
-  const auto text = stats.render_prometheus(3, 10);
+  const auto text = stats.render_prometheus({.waiting_for_capacity = 3, .capacity = 10});
   EXPECT_NE(text.find("overlap_capacity_waiting 3\n"), std::string::npos);
   EXPECT_NE(text.find("overlap_capacity_limit 10\n"), std::string::npos);
   EXPECT_NE(text.find("overlap_connections_open 1\n"), std::string::npos);
@@ -37,7 +37,7 @@ TEST(server_stats, overshoot_histogram_is_cumulative) {
   stats.record_overshoot(0, 30us);  // <= 50us
   stats.record_overshoot(0, 700us); // <= 1ms
   stats.record_overshoot(0, 2s);    // +Inf only
-  const auto text = stats.render_prometheus(0, 0);
+  const auto text = stats.render_prometheus({});
   EXPECT_NE(text.find("overlap_timer_overshoot_seconds_bucket{le=\"5e-05\"} 1\n"), std::string::npos) << text;
   EXPECT_NE(text.find("overlap_timer_overshoot_seconds_bucket{le=\"0.001\"} 2\n"), std::string::npos);
   EXPECT_NE(text.find("overlap_timer_overshoot_seconds_bucket{le=\"0.25\"} 2\n"), std::string::npos);

@@ -24,10 +24,7 @@ TEST(sweep, bad_specs_are_refused_with_a_reason) {
   EXPECT_EQ(parse_delay_list("50,300"), (std::vector<std::chrono::milliseconds>{50ms, 300ms}));
 }
 
-TEST(sweep, the_ideal_is_whole_rounds_of_the_delay) {
-  EXPECT_DOUBLE_EQ(ideal_seconds(500, 1, 50ms), 25.0);
-  EXPECT_DOUBLE_EQ(ideal_seconds(500, 26, 50ms), 1.0); // 20 rounds
-  EXPECT_DOUBLE_EQ(ideal_seconds(500, 500, 800ms), 0.8);
+TEST(sweep, the_ideal_total_is_the_sum_of_the_limits) {
   sweep_options o;
   o.delays = {100ms};
   o.concurrencies = {1, 10};
@@ -50,4 +47,15 @@ TEST(sweep, the_table_has_a_row_per_concurrency_and_a_column_per_delay) {
   EXPECT_EQ(format_sweep_table(points), "concurrency |     50 ms: s (ideal) |     80 ms: s (ideal)\n"
                                         "          1 |     0.500 (   0.500) |     0.800 (   0.800)\n"
                                         "         10 |     0.060 (   0.050) |                     -\n");
+}
+
+TEST(sweep, concurrencies_above_n_are_skipped) {
+  sweep_options o;
+  o.n = 40;
+  o.delays = {10ms, 30ms};
+  o.concurrencies = {1, 8, 40, 41, 100};
+  EXPECT_EQ(swept_concurrencies(o), (std::vector<std::size_t>{1, 8, 40}));
+  EXPECT_EQ(skipped_concurrencies(o), (std::vector<std::size_t>{41, 100}));
+  EXPECT_EQ(planned_points(o), 6U);
+  EXPECT_DOUBLE_EQ(ideal_total_seconds(o), (40 + 5 + 1) * 0.01 + (40 + 5 + 1) * 0.03);
 }

@@ -47,7 +47,7 @@ function crawl_table(parent, result, inputs) {
     el("td", {}, el("i", {class: "swatch", style: {background: colour_of(r.strategy)}}), r.strategy),
     el("td", {class: "num"}, fmt.count(r.n)),
     el("td", {class: "num"}, fmt.count(r.concurrency)),
-    el("td", {class: "num"}, r.delay_ms + " ms"),
+    el("td", {class: "num"}, r.delay_ms === null ? "unknown" : r.delay_ms + " ms"),
     el("td", {class: "num strong"}, fmt.seconds(r.seconds), r.extrapolated ? el("span", {class: "muted", title: "extrapolated from a shorter run"}, " (extrapolated)") : null),
     el("td", {class: "num"}, fmt.seconds(r.limit_seconds)),
     efficiency_cell(r.efficiency),
@@ -73,7 +73,8 @@ function crawl_sections(parent, data) {
   if (data.crawl_timelines.length) {
     const s = section(parent, "timelines", "Request timelines",
       "One line per request from its start to its end (Figures 8-2, 8-4, 8-5, 8-6). Requests that overlap stack up; " +
-      "a serial crawler draws a staircase, a semaphore a block per round.");
+      "a serial crawler draws a staircase, a semaphore a block per round. Each panel has its own time axis, " +
+      "from 0 to its last request: the panels do not share one, so read the seconds on each axis.");
     const grid = el("div", {class: "panels"});
     s.append(grid);
     for (const t of data.crawl_timelines) crawl_timeline_panel(grid, t, data.inputs);
@@ -117,7 +118,8 @@ function sweep_chart(parent, sweep, inputs) {
   parent.append(block);
   block.append(provenance(input));
   make_chart(block, {
-    title: `${sweep.strategy || "sweep"}: ${fmt.count(sweep.n)} requests, time against concurrency`,
+    title: `${sweep.strategy || "sweep"}: ${fmt.count(sweep.n)} requests, time against concurrency` +
+      (sweep.partial ? " (partial sweep: the best is among the points run)" : ""),
     wide: true,
     hint: "Drag to zoom; double-click to reset. Rings mark the fastest concurrency of each delay.",
     data: align_sweep(sweep.series),

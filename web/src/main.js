@@ -13,7 +13,8 @@ function render_section(parent, name, fn) {
 
 function write_status(data, pixels, zoomed) {
   const charts = chart_registry.map((c, i) => ({name: c.name, pixels: pixels[i],
-    segments: c.segments === undefined ? null : c.segments, draw_ms: +c.draw_ms.toFixed(1)}));
+    segments: c.segments === undefined ? null : c.segments, lines: c.lines === undefined ? null : c.lines,
+    draw_ms: +c.draw_ms.toFixed(1)}));
   const blank = charts.filter((c) => c.pixels === 0 || (zoomed && zoomed[c.name] === 0)).map((c) => c.name);
   const status = {
     ok: blank.length === 0 && window.overlap_errors.length === 0 && performance.getEntriesByType("resource").length === 0,

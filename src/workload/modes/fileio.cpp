@@ -12,7 +12,7 @@ void run_fileio(run_context& ctx) {
   if (!file) {
     throw std::runtime_error("fileio: cannot create a temporary file");
   }
-  for (std::size_t i = 0; i < ctx.options.n; ++i) {
+  for (std::size_t i = 0; ctx.may_start(i); ++i) {
     const auto hashed = ctx.hash_task(i);
     const auto start = steady::now();
     if (std::fputs(hashed.c_str(), file.get()) < 0 || std::fputc('\n', file.get()) < 0 ||

@@ -4,7 +4,7 @@
 namespace overlap::workload {
 
 void run_noio(run_context& ctx) {
-  for (std::size_t i = 0; i < ctx.options.n; ++i) {
+  for (std::size_t i = 0; ctx.may_start(i); ++i) {
     ctx.hash_task(i);
   }
 }

@@ -5,9 +5,9 @@
 namespace overlap::workload {
 
 boost::asio::awaitable<void> run_serial(run_context& ctx) {
-  for (std::size_t i = 0; i < ctx.options.n; ++i) {
-    const auto hashed = ctx.hash_task(i);
-    co_await ctx.save_task(i, hashed);
+  for (std::size_t i = 0; ctx.may_start(i); ++i) {
+    auto hashed = ctx.hash_task(i);
+    co_await ctx.save_task(i, std::move(hashed));
   }
 }
 

@@ -1,10 +1,10 @@
-#include "report/json_fields.hpp"
+#include "record/json_fields.hpp"
 
-#include "overlap/report.hpp"
+#include "overlap/result_file_error.hpp"
 
 #include <cmath>
 
-namespace overlap::report {
+namespace overlap::record {
 
 namespace {
 
@@ -49,7 +49,8 @@ std::string fields::where(std::string_view key) const {
 
 void fields::fail(std::string_view key, std::string_view message) const {
   const auto path = where(key);
-  throw report_input_error(file_ + ": " + (path.empty() ? std::string() : path + ": ") + std::string(message));
+  throw result_file_error((file_.empty() ? std::string() : file_ + ": ") +
+                          (path.empty() ? std::string() : path + ": ") + std::string(message));
 }
 
 const boost::json::value* fields::find(std::string_view key) const {
@@ -164,9 +165,51 @@ fields fields::element(std::string_view key, const boost::json::array& array, st
   const auto path = where(key) + "[" + std::to_string(i) + "]";
   const auto& v = array[i];
   if (!v.is_object()) {
-    throw report_input_error(file_ + ": " + path + ": expected an object, got " + std::string(json_type_name(v)));
+    throw result_file_error((file_.empty() ? std::string() : file_ + ": ") + path + ": expected an object, got " +
+                            std::string(json_type_name(v)));
   }
   return fields(v.get_object(), file_, path);
 }
 
-} // namespace overlap::report
+fields fields::of(const boost::json::value& in, std::string file, std::string path) {
+  if (!in.is_object()) {
+    std::string where = file.empty() ? std::string() : file + ": ";
+    where += path.empty() ? std::string() : path + ": ";
+    throw result_file_error(where + "expected an object, got " + std::string(json_type_name(in)));
+  }
+  return fields(in.get_object(), std::move(file), std::move(path));
+}
+
+std::int64_t fields::required_at_least(std::string_view key, std::int64_t minimum) const {
+  const auto v = required_integer(key);
+  if (v < minimum) {
+    fail(key, "must be at least " + std::to_string(minimum) + ", got " + std::to_string(v));
+  }
+  return v;
+}
+
+double fields::required_non_negative(std::string_view key) const {
+  const auto v = required_number(key);
+  if (!(v >= 0)) {
+    fail(key, "must not be negative");
+  }
+  return v;
+}
+
+bool fields::required_bool(std::string_view key) const {
+  const auto b = optional_bool(key);
+  if (!b) {
+    fail(key, "missing (a boolean is required)");
+  }
+  return *b;
+}
+
+const boost::json::value& fields::required_value(std::string_view key) const {
+  const auto* v = find(key);
+  if (v == nullptr) {
+    fail(key, "missing");
+  }
+  return *v;
+}
+
+} // namespace overlap::record

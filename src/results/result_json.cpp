@@ -1,0 +1,277 @@
+// Each public result type to and from JSON: the one definition of their fields.
+#include "results/result_readers.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <boost/json/value_from.hpp>
+#include <boost/json/value_to.hpp>
+
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <string>
+
+namespace overlap {
+
+namespace json = boost::json;
+
+namespace {
+
+json::value maybe(const std::optional<double>& v) {
+  if (v && std::isfinite(*v)) {
+    return *v;
+  }
+  return nullptr;
+}
+
+std::uint64_t count_at(const record::fields& f, std::string_view key) {
+  return static_cast<std::uint64_t>(f.required_at_least(key, 0));
+}
+
+// Every kind, also those that never happened, so that readers see the whole vocabulary.
+json::object failure_counts_json(const failure_counts& counts) {
+  json::object kinds;
+  for (auto kind : all_failure_kinds) {
+    kinds[to_string(kind)] = count_of(counts, kind);
+  }
+  return kinds;
+}
+
+// Takes every kind it knows; refuses one it does not (a newer writer's).
+failure_counts read_failure_counts(const record::fields& f) {
+  failure_counts counts{};
+  const auto kinds = f.child("errors_by_kind");
+  for (const auto& entry : kinds.object()) {
+    bool known = false;
+    for (auto kind : all_failure_kinds) {
+      if (to_string(kind) == std::string_view(entry.key())) {
+        count_of(counts, kind) = count_at(kinds, entry.key());
+        known = true;
+      }
+    }
+    if (!known) {
+      kinds.fail(entry.key(), "unknown failure kind");
+    }
+  }
+  return counts;
+}
+
+json::object failed_statuses_json(const std::map<int, std::size_t>& statuses) {
+  json::object out;
+  for (const auto& [status, count] : statuses) {
+    out[std::to_string(status)] = count;
+  }
+  return out;
+}
+
+// "failed_statuses" is optional (files written before it have none): HTTP status -> count.
+std::map<int, std::size_t> read_failed_statuses(const record::fields& f) {
+  std::map<int, std::size_t> statuses;
+  if (f.optional_object("failed_statuses") == nullptr) {
+    return statuses;
+  }
+  const auto entries = f.child("failed_statuses");
+  for (const auto& entry : entries.object()) {
+    const std::string_view key = entry.key();
+    int status = 0;
+    const auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), status);
+    if (ec != std::errc{} || end != key.data() + key.size() || status < 100 || status > 599) {
+      entries.fail(key, "not an HTTP status");
+    }
+    statuses[status] = static_cast<std::size_t>(count_at(entries, key));
+  }
+  return statuses;
+}
+
+} // namespace
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const latency_summary& l) {
+  out = {{"p50", l.p50_ms}, {"p90", l.p90_ms}, {"p99", l.p99_ms}, {"max", l.max_ms}};
+}
+
+latency_summary tag_invoke(const json::value_to_tag<latency_summary>&, const json::value& in) {
+  const auto f = record::fields::of(in);
+  return {f.required_number("p50"), f.required_number("p90"), f.required_number("p99"), f.required_number("max")};
+}
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const crawl_result& r) {
+  json::object o;
+  o["strategy"] = to_string(r.strategy);
+  o["n"] = r.n;
+  o["concurrency"] = r.concurrency;
+  o["delay_ms"] = r.delay ? json::value(r.delay->count()) : json::value(nullptr);
+  o["result"] = r.result;
+  o["seconds"] = r.seconds;
+  o["limit_seconds"] = maybe(r.limit_seconds());
+  o["efficiency"] = maybe(r.efficiency());
+  o["requests_per_second"] = maybe(r.requests_per_second());
+  o["extrapolated"] = r.extrapolated;
+  o["succeeded"] = r.succeeded;
+  o["failed"] = r.failed;
+  o["failed_statuses"] = failed_statuses_json(r.failed_statuses);
+  o["errors"] = r.errors();
+  o["errors_by_kind"] = failure_counts_json(r.errors_by_kind);
+  o["retries"] = r.retries;
+  o["connections"] = r.connections;
+  o["latency_ms"] = json::value_from(r.latency);
+  out = std::move(o);
+}
+
+crawl_result tag_invoke(const json::value_to_tag<crawl_result>&, const json::value& in) {
+  return results::read_crawl_run(record::fields::of(in));
+}
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const sweep_point& p) {
+  out = {{"delay_ms", p.delay.count()},
+         {"concurrency", p.concurrency},
+         {"seconds", p.seconds},
+         {"limit_seconds", p.limit_seconds},
+         {"errors", p.errors}};
+}
+
+sweep_point tag_invoke(const json::value_to_tag<sweep_point>&, const json::value& in) {
+  return results::read_sweep_point(record::fields::of(in));
+}
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const workload_result& r) {
+  json::object o;
+  o["mode"] = to_string(r.mode);
+  o["n"] = r.n;
+  o["difficulty"] = r.difficulty;
+  o["seconds"] = r.seconds;
+  o["sent"] = r.sent;
+  o["saved"] = r.saved;
+  o["failed"] = r.failed;
+  o["retried"] = r.retried;
+  o["errors_by_kind"] = failure_counts_json(r.errors_by_kind);
+  o["batch_size"] = r.batch_size;
+  o["concurrency"] = r.concurrency;
+  o["workers"] = r.workers;
+  out = std::move(o);
+}
+
+workload_result tag_invoke(const json::value_to_tag<workload_result>&, const json::value& in) {
+  return results::read_workload_run(record::fields::of(in));
+}
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const span& s) {
+  json::object o{{"index", s.index}, {"category", to_string(s.category)}, {"start", s.start}, {"end", s.end}};
+  if (s.category == span_category::request) {
+    o["status"] = s.status;
+    o["bytes"] = s.bytes;
+  }
+  out = std::move(o);
+}
+
+span tag_invoke(const json::value_to_tag<span>&, const json::value& in) {
+  return results::read_span(record::fields::of(in));
+}
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const timeline_run& run) {
+  json::array spans;
+  for (const auto& s : run.spans) {
+    spans.push_back(json::value_from(s));
+  }
+  out = {{"label", run.label},
+         {"n", run.n},
+         {"concurrency", run.concurrency},
+         {"delay_ms", run.delay_ms ? json::value(*run.delay_ms) : json::value(nullptr)},
+         {"difficulty", run.difficulty ? json::value(*run.difficulty) : json::value(nullptr)},
+         {"spans", std::move(spans)}};
+}
+
+timeline_run tag_invoke(const json::value_to_tag<timeline_run>&, const json::value& in) {
+  return results::read_timeline_run(record::fields::of(in));
+}
+
+namespace results {
+
+crawl_result read_crawl_run(const record::fields& f) {
+  crawl_result r;
+  r.strategy = required_name(f, "strategy", parse_crawl_strategy, "strategy");
+  r.n = count_at(f, "n");
+  r.concurrency = static_cast<std::size_t>(f.required_at_least("concurrency", 1));
+  if (f.optional_number("delay_ms")) {
+    r.delay = std::chrono::milliseconds(f.required_at_least("delay_ms", 0));
+  }
+  r.result = count_at(f, "result");
+  r.seconds = f.required_non_negative("seconds");
+  r.extrapolated = f.required_bool("extrapolated");
+  r.succeeded = count_at(f, "succeeded");
+  r.failed = count_at(f, "failed");
+  r.failed_statuses = read_failed_statuses(f);
+  r.errors_by_kind = read_failure_counts(f);
+  r.retries = count_at(f, "retries");
+  r.connections = count_at(f, "connections");
+  const auto latency = f.child("latency_ms");
+  r.latency = {latency.required_number("p50"), latency.required_number("p90"), latency.required_number("p99"),
+               latency.required_number("max")};
+  return r;
+}
+
+sweep_point read_sweep_point(const record::fields& f) {
+  sweep_point p;
+  p.delay = std::chrono::milliseconds(f.required_at_least("delay_ms", 0));
+  p.concurrency = static_cast<std::size_t>(f.required_at_least("concurrency", 1));
+  p.seconds = f.required_non_negative("seconds");
+  p.limit_seconds = f.required_non_negative("limit_seconds");
+  p.errors = count_at(f, "errors");
+  return p;
+}
+
+workload_result read_workload_run(const record::fields& f) {
+  workload_result r;
+  r.mode = required_name(f, "mode", parse_workload_mode, "mode");
+  r.n = static_cast<std::size_t>(f.required_at_least("n", 1));
+  r.difficulty = static_cast<int>(f.required_at_least("difficulty", 0));
+  r.seconds = f.required_non_negative("seconds");
+  r.sent = count_at(f, "sent");
+  r.saved = count_at(f, "saved");
+  r.failed = count_at(f, "failed");
+  r.retried = count_at(f, "retried");
+  r.errors_by_kind = read_failure_counts(f);
+  r.batch_size = count_at(f, "batch_size");
+  r.concurrency = count_at(f, "concurrency");
+  r.workers = static_cast<unsigned>(f.required_at_least("workers", 1));
+  return r;
+}
+
+span read_span(const record::fields& f) {
+  span s;
+  s.index = count_at(f, "index");
+  const auto category = f.required_string("category");
+  const auto parsed = parse_span_category(category);
+  if (!parsed) {
+    f.fail("category", "unknown category \"" + category + "\" (expected request, cpu or io)");
+  }
+  s.category = *parsed;
+  s.start = f.required_number("start");
+  s.end = f.required_number("end");
+  if (s.end < s.start) {
+    f.fail("end", "ends before it starts (start " + std::to_string(s.start) + ", end " + std::to_string(s.end) + ")");
+  }
+  s.status = static_cast<int>(f.optional_integer("status").value_or(0));
+  s.bytes = static_cast<std::uint64_t>(f.optional_integer("bytes").value_or(0));
+  return s;
+}
+
+timeline_run read_timeline_run(const record::fields& f) {
+  timeline_run r;
+  r.label = f.required_string("label");
+  r.n = count_at(f, "n");
+  r.concurrency = count_at(f, "concurrency");
+  r.delay_ms = f.optional_integer("delay_ms");
+  if (const auto difficulty = f.optional_integer("difficulty")) {
+    r.difficulty = static_cast<int>(*difficulty);
+  }
+  const auto& spans = f.required_array("spans");
+  r.spans.reserve(spans.size());
+  for (std::size_t i = 0; i < spans.size(); ++i) {
+    r.spans.push_back(read_span(f.element("spans", spans, i)));
+  }
+  return r;
+}
+
+} // namespace results
+
+} // namespace overlap

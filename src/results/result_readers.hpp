@@ -1,0 +1,28 @@
+#pragma once
+// Readers of each result type from a located object, so errors name the whole field
+// path (`runs[2].latency_ms.p99`). The value_to conversions call them with an unnamed
+// root; read_result_file with the file's name and the run's path.
+#include "overlap/result_files.hpp"
+#include "record/json_fields.hpp"
+
+namespace overlap::results {
+
+crawl_result read_crawl_run(const record::fields& f);
+sweep_point read_sweep_point(const record::fields& f);
+workload_result read_workload_run(const record::fields& f);
+span read_span(const record::fields& f);
+timeline_run read_timeline_run(const record::fields& f);
+
+/// The enum named by the string at `key`, as `parse` reads it; fails naming the field
+/// and the unknown `what` (strategy, mode, category) otherwise.
+template <class Parse>
+auto required_name(const record::fields& f, std::string_view key, Parse parse, std::string_view what) {
+  const auto name = f.required_string(key);
+  const auto parsed = parse(name);
+  if (!parsed) {
+    f.fail(key, "unknown " + std::string(what) + " \"" + name + "\"");
+  }
+  return *parsed;
+}
+
+} // namespace overlap::results
