@@ -7,6 +7,24 @@ namespace overlap::server {
 
 namespace http = boost::beast::http;
 
+namespace {
+
+/// True when the last coding of a Transfer-Encoding list is "chunked" (any case):
+/// "gzip, chunked" yes; "xchunked", "chunked, identity", "chunked;x=1" no.
+bool ends_with_chunked(std::string_view value) noexcept {
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) {
+    value.remove_suffix(1);
+  }
+  constexpr std::string_view chunked = "chunked";
+  if (value.size() < chunked.size() || !boost::beast::iequals(value.substr(value.size() - chunked.size()), chunked)) {
+    return false;
+  }
+  value.remove_suffix(chunked.size());
+  return value.empty() || value.back() == ',' || value.back() == ' ' || value.back() == '\t';
+}
+
+} // namespace
+
 request_reader::request_reader(request_buffers& buffers) : buffers_(buffers) {
   header_limit(header_limit_bytes);
   body_limit(body_limit_bytes);
@@ -45,6 +63,7 @@ void request_reader::on_field_impl(http::field name, string_view name_string, st
   }
   if (name == http::field::transfer_encoding) {
     transfer_encoding_ = true;
+    last_coding_chunked_ = ends_with_chunked(value); // the last field's last coding decides
   } else if (name == http::field::host) {
     ++host_fields_;
   } else if (name == http::field::expect) {
@@ -58,10 +77,10 @@ void request_reader::on_header_impl(error_code& ec) {
   if (transfer_encoding_ && version_ < 11) {
     return refuse("Transfer-Encoding in an HTTP/1.0 request", ec);
   }
-  // Beast's own verdict, not a second parse of the field: only then is the body framed
-  // exactly as it will be read. "xchunked", "chunked, identity", "chunked;x=1" and a
-  // value that is not a token list ("a: chunked") are not chunked to Beast.
-  if (transfer_encoding_ && !chunked()) {
+  // Served only when both this reading of the field and Beast's own (which frames the
+  // body) say chunked: "chunked;x=1" is chunked to Beast, and a value that is not a
+  // token list ("a: chunked") ends in chunked here but leaves Beast reading no body.
+  if (transfer_encoding_ && (!last_coding_chunked_ || !chunked())) {
     return refuse("Transfer-Encoding whose last coding is not chunked", ec);
   }
   if (version_ >= 11 && host_fields_ != 1) {

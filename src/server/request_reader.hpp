@@ -67,6 +67,7 @@ private:
   const char* refusal_ = "";
   bool expect_continue_ = false;
   bool transfer_encoding_ = false;
+  bool last_coding_chunked_ = false;
   int host_fields_ = 0;
   int version_ = 11;
 };

