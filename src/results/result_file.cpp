@@ -1,6 +1,7 @@
 // Whole files: the header, the body of each kind, and reading any of them back.
 #include "overlap/workload_output.hpp"
 #include "record/json_text.hpp"
+#include "results/number_or_null.hpp"
 #include "results/result_readers.hpp"
 
 #include <boost/json/object.hpp>
@@ -20,20 +21,13 @@ namespace json = boost::json;
 
 namespace {
 
-json::value maybe(const std::optional<double>& v) {
-  if (v && std::isfinite(*v)) {
-    return *v;
-  }
-  return nullptr;
-}
-
 void add_workload_body(json::object& o, const workload_results& w) {
   json::array runs;
   for (const auto& run : w.runs) {
     const auto refs = workload::find_references(w.runs, run.difficulty);
     auto entry = json::value_from(run);
-    entry.as_object()["ratio_to_noio"] = maybe(workload::ratio_to_noio(run, refs));
-    entry.as_object()["hidden_io_share"] = maybe(workload::hidden_io_share(run, refs));
+    entry.as_object()["ratio_to_noio"] = results::number_or_null(workload::ratio_to_noio(run, refs));
+    entry.as_object()["hidden_io_share"] = results::number_or_null(workload::hidden_io_share(run, refs));
     runs.push_back(std::move(entry));
   }
   json::object calibration;

@@ -1,4 +1,5 @@
 // Each public result type to and from JSON: the one definition of their fields.
+#include "results/number_or_null.hpp"
 #include "results/result_readers.hpp"
 
 #include <boost/json/object.hpp>
@@ -16,13 +17,6 @@ namespace overlap {
 namespace json = boost::json;
 
 namespace {
-
-json::value maybe(const std::optional<double>& v) {
-  if (v && std::isfinite(*v)) {
-    return *v;
-  }
-  return nullptr;
-}
 
 std::uint64_t count_at(const record::fields& f, std::string_view key) {
   return static_cast<std::uint64_t>(f.required_at_least(key, 0));
@@ -102,9 +96,9 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const crawl_resul
   o["delay_ms"] = r.delay ? json::value(r.delay->count()) : json::value(nullptr);
   o["result"] = r.result;
   o["seconds"] = r.seconds;
-  o["limit_seconds"] = maybe(r.limit_seconds());
-  o["efficiency"] = maybe(r.efficiency());
-  o["requests_per_second"] = maybe(r.requests_per_second());
+  o["limit_seconds"] = results::number_or_null(r.limit_seconds());
+  o["efficiency"] = results::number_or_null(r.efficiency());
+  o["requests_per_second"] = results::number_or_null(r.requests_per_second());
   o["extrapolated"] = r.extrapolated;
   o["succeeded"] = r.succeeded;
   o["failed"] = r.failed;
