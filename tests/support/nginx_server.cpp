@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <random>
@@ -147,11 +148,19 @@ std::string nginx_server::base_url() const {
   return std::string(options_.tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_);
 }
 
-std::string nginx_server::access_log() const {
-  std::ifstream in(dir_ / "access.log");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+std::string nginx_server::access_log(std::size_t lines) const {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  for (;;) {
+    std::ifstream in(dir_ / "access.log");
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto log = text.str();
+    if (static_cast<std::size_t>(std::count(log.begin(), log.end(), '\n')) >= lines ||
+        std::chrono::steady_clock::now() > deadline) {
+      return log;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 } // namespace overlap::test

@@ -40,8 +40,10 @@ public:
   std::uint16_t port() const noexcept { return port_; }
   /// "http://127.0.0.1:PORT" (https:// with TLS).
   std::string base_url() const;
-  /// The access log so far: one line per request, "METHOD URI STATUS BYTES X-Test".
-  std::string access_log() const;
+  /// The access log: one line per request, "METHOD URI STATUS BYTES X-Test". nginx
+  /// writes a line once the answer is sent, a moment after the client has it: waits
+  /// (up to 5 s) until the log has `lines` lines.
+  std::string access_log(std::size_t lines = 0) const;
 
 private:
   bool try_start(std::uint16_t port);
