@@ -241,8 +241,8 @@ crawl_options base_options(const crawl_settings& s, crawl_request request) {
     o.n = o.targets.size(); // each URL of the list once
   }
   o.concurrency = s.concurrency;
-  if (s.url.empty() || s.delay_given) {
-    o.delay = s.delay; // with --url and no --delay: the URL's delay=, if any
+  if ((s.url.empty() && s.urls_file.empty()) || s.delay_given) {
+    o.delay = s.delay; // with --url or --urls and no --delay: the delay server URL's delay=, if any
   }
   o.timeout = s.timeout;
   o.retries = s.retries;
