@@ -17,8 +17,8 @@
 #include <fstream>
 #include <limits>
 #include <memory>
-#include <sstream>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <vector>
 
@@ -308,7 +308,16 @@ crawl_result run_one(const crawl_settings& s, const crawl_options& options, cons
   }
   progress_line progress;
   if (progress.enabled()) {
-    o.on_progress = [name, &progress](const crawl_progress& p) {
+    const auto duration = o.duration;
+    o.on_progress = [name, &progress, duration](const crawl_progress& p) {
+      if (duration) { // the time is what ends the run: how far into --duration it is
+        char text[96];
+        std::snprintf(text, sizeof text, "%.1f of %.1f s, ", p.seconds,
+                      std::chrono::duration<double>(*duration).count());
+        progress.show("  " + name + ": " + text + std::to_string(p.done) + " requests done, " +
+                      std::to_string(p.errors) + " errors");
+        return;
+      }
       progress.show("  " + name + ": " + progress_text(p.done, p.n, p.seconds) + ", " + std::to_string(p.errors) +
                     " errors");
     };
@@ -334,15 +343,17 @@ int run_crawl_command(crawl_settings& s) {
   check_descriptors(s, embedded);
 
   const interrupt_guard interrupt;
-  target_server target(embedded ? std::string() : s.url.empty() ? options.targets.front().url : s.url,
+  target_server target(embedded        ? std::string()
+                       : s.url.empty() ? options.targets.front().url
+                                       : s.url,
                        delay_server_options{.threads = 1});
   std::vector<crawl_result> runs;
   for (const auto strategy : strategies) {
     if (interrupt_guard::requested()) {
       break;
     }
-    const bool sampled = strategies.size() > 1 && strategy == crawl_strategy::serial && options.n > serial_sample &&
-                         !options.duration;
+    const bool sampled =
+        strategies.size() > 1 && strategy == crawl_strategy::serial && options.n > serial_sample && !options.duration;
     runs.push_back(run_one(s, options, target, strategy, sampled));
     print_run(runs.back());
   }
@@ -396,11 +407,11 @@ command add_crawl_command(CLI::App& parent) {
   app->add_option("--ok-status", s.ok_status,
                   "Statuses that count as success, e.g. 200-399 or 200,204,301-308 (default 200-299); redirects are "
                   "never followed, a 3xx is an answer; a failed status is retried only if 408, 429 or 5xx");
-  auto* duration = add_duration_option(*app, "--duration", s.duration,
-                                       {.plain_unit = std::chrono::seconds(1), .min = std::chrono::milliseconds(1),
-                                        .max = std::chrono::hours(24 * 7)},
-                                       "Stop starting requests after this long and report what finished (with or "
-                                       "without -n)");
+  auto* duration = add_duration_option(
+      *app, "--duration", s.duration,
+      {.plain_unit = std::chrono::seconds(1), .min = std::chrono::milliseconds(1), .max = std::chrono::hours(24 * 7)},
+      "Stop starting requests after this long and report what finished (with or "
+      "without -n)");
   duration->default_str("");
   auto* n_option = app->add_option("-n", s.n, "Number of requests (with --urls: the list's length)")
                        ->capture_default_str()

@@ -105,9 +105,8 @@ std::vector<status_range> parse_status_ranges(std::string_view text) {
 }
 
 bool status_in(std::span<const status_range> ranges, int status) noexcept {
-  return std::any_of(ranges.begin(), ranges.end(), [status](const status_range& r) {
-    return status >= r.first && status <= r.last;
-  });
+  return std::any_of(ranges.begin(), ranges.end(),
+                     [status](const status_range& r) { return status >= r.first && status <= r.last; });
 }
 
 std::vector<crawl_target> parse_url_list(std::string_view text, std::string_view source,

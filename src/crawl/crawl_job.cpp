@@ -1,6 +1,5 @@
 #include "crawl/crawl_job.hpp"
 
-
 #include <algorithm>
 
 namespace overlap::crawl {

@@ -106,8 +106,8 @@ private:
   std::size_t completed_ = 0;
   std::size_t opened_ = 0;
   bool stopping_ = false;
-  std::string target_;              // of the next request, reused
-  curl_slist* headers_ = nullptr;   // the options' headers, given to every handle
+  std::string target_;            // of the next request, reused
+  curl_slist* headers_ = nullptr; // the options' headers, given to every handle
 };
 
 curl_crawl::curl_crawl(crawl_job& job, asio::io_context& ctx) : job_(job), ctx_(ctx) {
@@ -369,7 +369,8 @@ void curl_crawl::configure(transfer& t, const request_template& request) {
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body->size()));
     curl_easy_setopt(e, CURLOPT_POSTFIELDS, request.body->data()); // the job keeps it alive
   }
-  const bool curls_own = request.method == "GET" || request.method == "HEAD" || (request.method == "POST" && request.body);
+  const bool curls_own =
+      request.method == "GET" || request.method == "HEAD" || (request.method == "POST" && request.body);
   curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, curls_own ? nullptr : request.method.c_str());
 }
 

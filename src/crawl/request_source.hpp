@@ -25,12 +25,12 @@ struct endpoint_key {
 
 /// One kind of request, as many requests as its URL list line is visited.
 struct request_template {
-  std::size_t endpoint = 0;       // index into request_source::endpoints()
-  std::string method;             // "GET"
-  std::string target;             // origin form; the slots hold placeholder letters
-  std::vector<std::size_t> slots; // where in `target` 10 fresh letters go
+  std::size_t endpoint = 0;        // index into request_source::endpoints()
+  std::string method;              // "GET"
+  std::string target;              // origin form; the slots hold placeholder letters
+  std::vector<std::size_t> slots;  // where in `target` 10 fresh letters go
   std::optional<std::string> body; // sent with Content-Length when set
-  bool head = false;                // a HEAD request: its answer has no body
+  bool head = false;               // a HEAD request: its answer has no body
   std::string body_text() const { return body.value_or(std::string()); }
 };
 

@@ -26,7 +26,8 @@ void format_get(std::string& out, std::string_view target, std::string_view host
 }
 
 void format_request(std::string& out, std::string_view method, std::string_view target, std::string_view host_header,
-                    bool keep_alive, std::span<const http_header> headers, const std::optional<std::string_view>& body) {
+                    bool keep_alive, std::span<const http_header> headers,
+                    const std::optional<std::string_view>& body) {
   append_start(out, method, target, host_header, keep_alive);
   for (const auto& h : headers) {
     out.append(h.name).append(": ").append(h.value).append("\r\n");

@@ -74,7 +74,9 @@ TEST_P(against_nginx, fetches_a_fixed_url_as_written_n_times) {
 
 TEST_P(against_nginx, visits_a_url_list_in_order_and_counts_a_missing_file_as_a_404_not_retried) {
   auto o = options_for(GetParam(), 4, 2);
-  o.targets = {{url("/index.html"), "", {}}, {url("/a.txt"), "", {}}, {url("/dir/b.bin"), "", {}},
+  o.targets = {{url("/index.html"), "", {}},
+               {url("/a.txt"), "", {}},
+               {url("/dir/b.bin"), "", {}},
                {url("/missing.txt"), "", {}}};
   o.retries = 2;
   const auto r = run_crawl(o);

@@ -71,8 +71,8 @@ bool nginx_server::available() { return ::access(nginx_binary, X_OK) == 0; }
 
 nginx_server::nginx_server(const nginx_options& options) : options_(options) {
   std::random_device random;
-  dir_ = std::filesystem::temp_directory_path() / ("overlap-nginx-" + std::to_string(::getpid()) + "-" +
-                                                   std::to_string(random()));
+  dir_ = std::filesystem::temp_directory_path() /
+         ("overlap-nginx-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
   std::filesystem::create_directories(dir_ / "tmp");
   std::filesystem::create_directories(dir_ / "www");
   for (const auto& [name, content] : options.files) {

@@ -64,8 +64,7 @@ TEST(url_list, names_the_line_of_a_bad_entry) {
 TEST(url_list, refuses_a_list_without_urls) {
   EXPECT_EQ(reason_of([] { list_of(""); }), "urls.txt: no URL in the list");
   EXPECT_EQ(reason_of([] { list_of("# only a comment\n\n"); }), "urls.txt: no URL in the list");
-  EXPECT_NE(reason_of([] { read_url_list("/nonexistent/urls.txt"); }).find("cannot read URL list"),
-            std::string::npos);
+  EXPECT_NE(reason_of([] { read_url_list("/nonexistent/urls.txt"); }).find("cannot read URL list"), std::string::npos);
 }
 
 TEST(request_header, splits_name_and_value_and_refuses_what_is_not_a_header) {
@@ -154,7 +153,8 @@ TEST(request_source, keeps_the_books_suffix_for_the_delay_servers_route) {
 
 TEST(request_source, pools_per_scheme_host_and_port_and_gives_post_a_content_length) {
   crawl_options o;
-  o.targets = {{"http://a/1", "", {}}, {"http://b/2", "POST", {}}, {"http://a:80/3", "PUT", "x"}, {"http://a:81/", "", {}}};
+  o.targets = {
+      {"http://a/1", "", {}}, {"http://b/2", "POST", {}}, {"http://a:80/3", "PUT", "x"}, {"http://a:81/", "", {}}};
   o.body = "default";
   crawl::request_source s(o);
   ASSERT_EQ(s.endpoints().size(), 3u);
