@@ -413,15 +413,17 @@ command add_crawl_command(CLI::App& parent) {
       "Stop starting requests after this long and report what finished (with or "
       "without -n)");
   duration->default_str("");
-  auto* n_option = app->add_option("-n", s.n, "Number of requests (with --urls: the list's length)")
-                       ->capture_default_str()
-                       ->check(whole_number(1, 1'000'000'000));
+  auto* n_option =
+      app->add_option("-n", s.n,
+                      "Number of requests (default with --urls: the list's length; with --duration: until it is over)")
+          ->capture_default_str()
+          ->check(whole_number(1, 1'000'000'000));
   app->add_option("-c,--concurrency", s.concurrency, "Requests in flight at most")
       ->capture_default_str()
       ->check(whole_number(1, 1'000'000));
   auto* delay = add_duration_option(*app, "--delay", s.delay, {.max = std::chrono::hours(1)},
-                                    "The server's delay (for the embedded URL and the limit; with --url, taken "
-                                    "from its delay= if not given)");
+                                    "The server's delay (for the embedded URL and the limit; with a delay server "
+                                    "--url, taken from its delay= if not given; other targets have no known delay)");
   auto names = crawl_strategy_names();
   names.emplace_back("all");
   app->add_option("--strategy", s.strategy, "Concurrency style; all runs every one and prints the book's table")
@@ -436,12 +438,13 @@ command add_crawl_command(CLI::App& parent) {
                       {.plain_unit = std::chrono::seconds(1), .min = std::chrono::milliseconds(1)},
                       "How long one attempt may take");
   app->add_option("--retries", s.retries,
-                  "Further attempts after a failure (backoff 50 ms doubling, at most 1 s; a 429 or 503 "
-                  "answer's Retry-After may lengthen it up to 10 s)")
+                  "Further attempts after a failure that may not recur: no answer, 408, 429, 5xx but 501 and 505 "
+                  "(backoff 50 ms doubling, at most 1 s; a 429 or 503 answer's Retry-After may lengthen it up to "
+                  "10 s)")
       ->capture_default_str()
       ->check(whole_number(0, 100));
   app->add_flag("--no-keepalive", s.no_keepalive, "A new connection for every request");
-  app->add_option("--seed", s.seed, "Seed of the random URL suffixes (0: random)")->capture_default_str();
+  app->add_option("--seed", s.seed, "Seed of the random letters in the URLs (0: random)")->capture_default_str();
   return {app, [settings, delay, n_option] {
             settings->delay_given = delay->count() > 0;
             settings->n_given = n_option->count() > 0;
