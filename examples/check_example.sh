@@ -4,6 +4,7 @@
 #                                     matches the extended regex PATTERN entirely
 #   given-url OVERLAP CRAWLER...      each crawler fetches from `overlap serve`'s URL
 #   usage CRAWLER...                  bad arguments: exit 2, one line on stderr
+#   url-list OVERLAP LIST_CRAWLER     the URL-list crawler against `overlap serve`
 set -euo pipefail
 work=$(mktemp -d)
 server_pid=""
@@ -54,6 +55,30 @@ PY
   echo "ok: the server recorded $((10 * $#)) requests named 'given'"
 }
 
+check_url_list() {
+  local overlap=$1 crawler=$2
+  "$overlap" serve --port 0 --metrics-file "$work/metrics.json" >"$work/serve.out" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 100); do
+    grep -q "^listening on " "$work/serve.out" && break
+    sleep 0.05
+  done
+  local url
+  url=$(sed -n 's/^listening on //p' "$work/serve.out")
+  [ -n "$url" ] || fail "overlap serve did not start: $(cat "$work/serve.out")"
+  printf '# two of the delay server'"'"'s URLs and a missing page\n%s\n%s\n%s\n' \
+    "$url/add?name=a&delay=1&" "$url/add?name=b&delay=1&" "$url/missing" >"$work/urls.txt"
+  local status=0
+  "$crawler" "$work/urls.txt" 2 >"$work/out" || status=$?
+  [ "$status" -eq 1 ] || fail "a 404 in the list: exit $status, not 1"
+  grep -Eqx -- "3 requests in [0-9.]+ s: 2 succeeded, 1 failed, 2 body bytes;  HTTP 200: 2;  HTTP 404: 1" \
+    <<<"$(paste -sd ';' "$work/out")" || fail "url list output: $(cat "$work/out")"
+  status=0
+  "$crawler" "$work/nonexistent.txt" >"$work/out" 2>"$work/err" || status=$?
+  [ "$status" -eq 2 ] && [ "$(wc -l <"$work/err")" -eq 1 ] || fail "missing list: exit $status, $(cat "$work/err")"
+  echo "ok: the URL-list crawler counts answers by status"
+}
+
 check_usage() {
   for crawler in "$@"; do
     for args in "abc" "0" "-3" "5 https://127.0.0.1/" "5 http://127.0.0.1:99999/" "1 http://127.0.0.1/ extra"; do
@@ -74,5 +99,6 @@ case $mode in
   output) check_output "$@" ;;
   given-url) check_given_url "$@" ;;
   usage) check_usage "$@" ;;
+  url-list) check_url_list "$@" ;;
   *) fail "unknown mode $mode" ;;
 esac

@@ -10,6 +10,7 @@ packages=(
   libboost1.81-dev libboost-context1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libcurl4-openssl-dev libcrypt-dev libcli11-dev libgtest-dev libsqlite3-dev
   python3 curl
+  nginx-light
   nodejs npm
   chromium fonts-dejavu-core
   clang libclang-rt-dev

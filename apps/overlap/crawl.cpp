@@ -1,5 +1,6 @@
 // overlap crawl: the book's crawler experiment in every concurrency style, against the
-// embedded delay server or any http:// server, next to the limit ceil(N/C) x delay.
+// embedded delay server or any http:// service (one URL or a URL list, any method,
+// headers and body), next to the limit ceil(N/C) x delay when the delay is known.
 #include "command.hpp"
 #include "interrupt.hpp"
 #include "output_file.hpp"
@@ -13,8 +14,11 @@
 #include "overlap/run_header.hpp"
 
 #include <cstdio>
+#include <fstream>
+#include <limits>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <vector>
 
@@ -41,7 +45,48 @@ struct crawl_settings {
   bool no_keepalive = false;
   std::uint64_t seed = 0;
   bool delay_given = false;
+  std::string urls_file;
+  std::string method = "GET";
+  std::vector<std::string> headers;
+  std::string body;
+  std::string body_file;
+  std::string ok_status;
+  std::chrono::milliseconds duration{0};
+  bool n_given = false;
 };
+
+/// What to fetch, read before anything runs: the URL list, the headers, the body.
+struct crawl_request {
+  std::vector<crawl_target> targets;
+  std::vector<request_header> headers;
+  std::string body;
+  std::vector<status_range> ok_statuses{status_range{200, 299}};
+};
+
+std::string read_body_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw usage_error("cannot read --body-file '" + path + "'");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+crawl_request read_request(const crawl_settings& s) {
+  crawl_request r;
+  if (!s.urls_file.empty()) {
+    r.targets = read_url_list(s.urls_file);
+  }
+  for (const auto& line : s.headers) {
+    r.headers.push_back(parse_request_header(line));
+  }
+  r.body = s.body_file.empty() ? s.body : read_body_file(s.body_file);
+  if (!s.ok_status.empty()) {
+    r.ok_statuses = parse_status_ranges(s.ok_status);
+  }
+  return r;
+}
 
 /// The files asked for, checked before anything runs.
 struct crawl_outputs {
@@ -130,8 +175,19 @@ void print_run(const crawl_result& r) {
               static_cast<int>(name.size()), name.data(), r.n, r.concurrency, delay.c_str(), r.seconds, limit.c_str(),
               figure(r.efficiency(), "%.3f").c_str(), figure(r.requests_per_second(), "%.1f").c_str(), r.latency.p50_ms,
               r.latency.p99_ms, r.latency.max_ms, r.connections, errors_text(r).c_str());
+  if (!r.statuses.empty()) {
+    std::string text;
+    for (const auto& [status, count] : r.statuses) {
+      text += (text.empty() ? "" : ", ") + std::to_string(status) + ": " + std::to_string(count);
+    }
+    std::printf("answers by status: %s\n", text.c_str());
+  }
+  if (r.timed) {
+    std::printf("stopped starting requests at --duration; %zu started\n", r.n);
+  }
   if (!r.delay) {
-    std::printf("limit unknown: give --delay or a delay= in the URL\n");
+    std::printf("limit unknown: the target's delay is not known (only the delay server's URL says it; give "
+                "--delay if the target has one)\n");
   }
   std::fflush(stdout);
 }
@@ -167,13 +223,26 @@ void check_descriptors(const crawl_settings& s, bool embedded) {
   }
 }
 
-crawl_options base_options(const crawl_settings& s) {
+crawl_options base_options(const crawl_settings& s, crawl_request request) {
   crawl_options o;
   o.base_url = s.url;
+  o.targets = std::move(request.targets);
+  o.method = s.method;
+  o.headers = std::move(request.headers);
+  o.body = std::move(request.body);
+  o.ok_statuses = std::move(request.ok_statuses);
+  if (s.duration.count() > 0) {
+    o.duration = s.duration;
+  }
   o.n = s.n;
+  if (!s.n_given && o.duration) {
+    o.n = std::numeric_limits<std::size_t>::max(); // until the duration is over
+  } else if (!s.n_given && !o.targets.empty()) {
+    o.n = o.targets.size(); // each URL of the list once
+  }
   o.concurrency = s.concurrency;
-  if (s.url.empty() || s.delay_given) {
-    o.delay = s.delay; // with --url and no --delay: the URL's delay=, if any
+  if ((s.url.empty() && s.urls_file.empty()) || s.delay_given) {
+    o.delay = s.delay; // with --url or --urls and no --delay: the delay server URL's delay=, if any
   }
   o.timeout = s.timeout;
   o.retries = s.retries;
@@ -239,7 +308,16 @@ crawl_result run_one(const crawl_settings& s, const crawl_options& options, cons
   }
   progress_line progress;
   if (progress.enabled()) {
-    o.on_progress = [name, &progress](const crawl_progress& p) {
+    const auto duration = o.duration;
+    o.on_progress = [name, &progress, duration](const crawl_progress& p) {
+      if (duration) { // the time is what ends the run: how far into --duration it is
+        char text[96];
+        std::snprintf(text, sizeof text, "%.1f of %.1f s, ", p.seconds,
+                      std::chrono::duration<double>(*duration).count());
+        progress.show("  " + name + ": " + text + std::to_string(p.done) + " requests done, " +
+                      std::to_string(p.errors) + " errors");
+        return;
+      }
       progress.show("  " + name + ": " + progress_text(p.done, p.n, p.seconds) + ", " + std::to_string(p.errors) +
                     " errors");
     };
@@ -249,29 +327,33 @@ crawl_result run_one(const crawl_settings& s, const crawl_options& options, cons
   if (!sampled || result.interrupted) {
     return result;
   }
-  auto scaled = extrapolate(result, s.n);
+  auto scaled = extrapolate(result, options.n);
   scaled.timeline = std::move(result.timeline);
   return scaled;
 }
 
 int run_crawl_command(crawl_settings& s) {
-  const bool embedded = s.url.empty();
+  const bool embedded = s.url.empty() && s.urls_file.empty();
   const auto strategies = chosen_strategies(s);
   const auto outputs = check_outputs(s); // a bad output is a usage error before anything runs
-  const crawl_options options = base_options(s);
+  const crawl_options options = base_options(s, read_request(s));
   if (!embedded) {
     validate_crawl_options(options);
   }
   check_descriptors(s, embedded);
 
   const interrupt_guard interrupt;
-  target_server target(s.url, delay_server_options{.threads = 1});
+  target_server target(embedded        ? std::string()
+                       : s.url.empty() ? options.targets.front().url
+                                       : s.url,
+                       delay_server_options{.threads = 1});
   std::vector<crawl_result> runs;
   for (const auto strategy : strategies) {
     if (interrupt_guard::requested()) {
       break;
     }
-    const bool sampled = strategies.size() > 1 && strategy == crawl_strategy::serial && s.n > serial_sample;
+    const bool sampled =
+        strategies.size() > 1 && strategy == crawl_strategy::serial && options.n > serial_sample && !options.duration;
     runs.push_back(run_one(s, options, target, strategy, sampled));
     print_run(runs.back());
   }
@@ -304,18 +386,44 @@ command add_crawl_command(CLI::App& parent) {
   auto settings = std::make_shared<crawl_settings>();
   auto& s = *settings;
   auto* app = parent.add_subcommand(
-      "crawl", "Fetch N URLs (BASE + 10 random letters) with at most C in flight, in one concurrency style or "
-               "all of them, and compare the time with the limit ceil(N/C) x delay.");
-  app->add_option("--url", s.url,
-                  "Base URL (http:// only), ending in '&' or '?' so the letters make a name of their own; "
-                  "without it an embedded delay server is crawled at /add?name=<strategy>&delay=<delay>&");
-  app->add_option("-n", s.n, "Number of requests")->capture_default_str()->check(whole_number(1, 1'000'000'000));
+      "crawl", "Fetch N URLs with at most C in flight, in one concurrency style or all of them, and compare the "
+               "time with the limit ceil(N/C) x delay. Without --url or --urls an embedded delay server is "
+               "crawled, as the book does (its URL plus 10 random letters per request).");
+  auto* url = app->add_option(
+      "--url", s.url,
+      "URL to fetch (http:// only), as written, N times; each {random} in it becomes 10 fresh random letters. "
+      "The delay server's route (path /add with delay= in the query) gets the letters appended, as the book "
+      "does: end it with '&'. Without --url or --urls an embedded delay server is crawled at "
+      "/add?name=<strategy>&delay=<delay>&");
+  app->add_option("--urls", s.urls_file,
+                  "File of URLs, one per line as [METHOD] URL [@BODY_FILE] ('#' comments and blank lines skipped), "
+                  "visited in order, each once, or cycled to reach -n; hosts may differ (C caps the total)")
+      ->excludes(url);
+  app->add_option("-m,--method", s.method, "HTTP method of every request (a URL list line may give its own)")
+      ->capture_default_str();
+  app->add_option("-H,--header", s.headers, "Header sent with every request, 'Name: value' (repeatable)");
+  auto* body = app->add_option("--body", s.body, "Request body (Content-Length is sent)");
+  app->add_option("--body-file", s.body_file, "Request body read from FILE")->excludes(body);
+  app->add_option("--ok-status", s.ok_status,
+                  "Statuses that count as success, e.g. 200-399 or 200,204,301-308 (default 200-299); redirects are "
+                  "never followed, a 3xx is an answer; a failed status is retried only if 408, 429 or 5xx");
+  auto* duration = add_duration_option(
+      *app, "--duration", s.duration,
+      {.plain_unit = std::chrono::seconds(1), .min = std::chrono::milliseconds(1), .max = std::chrono::hours(24 * 7)},
+      "Stop starting requests after this long and report what finished (with or "
+      "without -n)");
+  duration->default_str("");
+  auto* n_option =
+      app->add_option("-n", s.n,
+                      "Number of requests (default with --urls: the list's length; with --duration: until it is over)")
+          ->capture_default_str()
+          ->check(whole_number(1, 1'000'000'000));
   app->add_option("-c,--concurrency", s.concurrency, "Requests in flight at most")
       ->capture_default_str()
       ->check(whole_number(1, 1'000'000));
   auto* delay = add_duration_option(*app, "--delay", s.delay, {.max = std::chrono::hours(1)},
-                                    "The server's delay (for the embedded URL and the limit; with --url, taken "
-                                    "from its delay= if not given)");
+                                    "The server's delay (for the embedded URL and the limit; with a delay server "
+                                    "--url, taken from its delay= if not given; other targets have no known delay)");
   auto names = crawl_strategy_names();
   names.emplace_back("all");
   app->add_option("--strategy", s.strategy, "Concurrency style; all runs every one and prints the book's table")
@@ -330,14 +438,16 @@ command add_crawl_command(CLI::App& parent) {
                       {.plain_unit = std::chrono::seconds(1), .min = std::chrono::milliseconds(1)},
                       "How long one attempt may take");
   app->add_option("--retries", s.retries,
-                  "Further attempts after a failure (backoff 50 ms doubling, at most 1 s; a 429 or 503 "
-                  "answer's Retry-After may lengthen it up to 10 s)")
+                  "Further attempts after a failure that may not recur: no answer, 408, 429, 5xx but 501 and 505 "
+                  "(backoff 50 ms doubling, at most 1 s; a 429 or 503 answer's Retry-After may lengthen it up to "
+                  "10 s)")
       ->capture_default_str()
       ->check(whole_number(0, 100));
   app->add_flag("--no-keepalive", s.no_keepalive, "A new connection for every request");
-  app->add_option("--seed", s.seed, "Seed of the random URL suffixes (0: random)")->capture_default_str();
-  return {app, [settings, delay] {
+  app->add_option("--seed", s.seed, "Seed of the random letters in the URLs (0: random)")->capture_default_str();
+  return {app, [settings, delay, n_option] {
             settings->delay_given = delay->count() > 0;
+            settings->n_given = n_option->count() > 0;
             try {
               return run_crawl_command(*settings);
             } catch (const std::invalid_argument& e) {

@@ -1,7 +1,9 @@
 #pragma once
 // The book's crawler experiment: fetch N URLs (a base URL plus 10 random distinct
 // lowercase letters) with at most C requests in flight, in one of five concurrency
-// styles, and measure how close the time gets to the limit ceil(N/C) x delay.
+// styles, and measure how close the time gets to the limit ceil(N/C) x delay. The same
+// crawlers also fetch a fixed URL N times, or a list of URLs (any method, headers and
+// body), from any plain-HTTP service.
 #include "overlap/failure_kind.hpp"
 #include "overlap/timeline.hpp"
 #include "overlap/tls_options.hpp"
@@ -40,9 +42,54 @@ struct crawl_progress {
   double seconds = 0;
 };
 
+/// One header line sent with every request (`X-Test: 1`).
+struct request_header {
+  std::string name;
+  std::string value;
+};
+
+/// An inclusive range of HTTP statuses, e.g. 200-299.
+struct status_range {
+  int first = 200;
+  int last = 299;
+};
+
+/// One entry of a URL list: what one request fetches.
+struct crawl_target {
+  std::string url;    ///< absolute http:// URL; `{random}` becomes 10 fresh letters (see below)
+  std::string method; ///< empty: crawl_options::method
+  /// The request body; none: crawl_options::body.
+  std::optional<std::string> body;
+};
+
+/// The placeholder that a URL may carry: each request replaces it with 10 fresh,
+/// distinct lowercase letters (the book's cache-defeating suffix).
+inline constexpr std::string_view random_placeholder = "{random}";
+
 struct crawl_options {
-  /// `http://host[:port]/path?query`; request i fetches base_url + 10 letters.
+  /// `http://host[:port]/path?query`, fetched as written, except that:
+  /// - every `{random}` in it becomes 10 fresh random letters per request;
+  /// - a URL of the delay server's route (path `/add` with a `delay=` in the query) and
+  ///   no `{random}` gets the letters appended, as the book's crawler does.
+  /// Ignored when `targets` is not empty.
   std::string base_url;
+  /// A URL list (read_url_list): request i fetches targets[i % targets.size()], so each
+  /// once in order for n = targets.size(), cycled for a larger n. Hosts may differ:
+  /// connections are pooled per (scheme, host, port), `concurrency` caps the total.
+  std::vector<crawl_target> targets;
+  /// The method of every request whose target does not name its own.
+  std::string method = "GET";
+  /// Sent with every request (after Host; a `Host` given here replaces the URL's).
+  std::vector<request_header> headers;
+  /// The body of every request whose target does not carry its own. Content-Length is
+  /// sent with a body, and with POST, PUT and PATCH always.
+  std::string body;
+  /// The statuses that count as success; any other answer is a `status` failure.
+  /// Redirects are not followed: a 3xx is an answer like any other.
+  std::vector<status_range> ok_statuses{status_range{200, 299}};
+  /// Stop starting requests this long after the first one started (those in flight
+  /// finish); the result counts what was started. Unset: run all n.
+  std::optional<std::chrono::milliseconds> duration;
   crawl_strategy strategy = crawl_strategy::coroutine;
   std::size_t n = 1000;
   std::size_t concurrency = 100;
@@ -53,7 +100,8 @@ struct crawl_options {
   /// Per attempt: connect (if needed), write and read the whole answer.
   std::chrono::milliseconds timeout{10'000};
   /// Further attempts after a failure, paused as retry_policy says (50 ms doubling,
-  /// at most 1 s; longer if a 429 or 503 answer's Retry-After asks, up to 10 s).
+  /// at most 1 s; longer if a 429 or 503 answer's Retry-After asks, up to 10 s). Only
+  /// what may succeed later is retried: no answer, 408, 429 and 5xx but 501 and 505.
   unsigned retries = 2;
   bool keep_alive = true;
   /// For https:// URLs: how the server's certificate is checked.
@@ -91,8 +139,12 @@ struct crawl_result {
   latency_summary latency;         // per request, first attempt's start to the end
   bool extrapolated = false;       // seconds scaled up from a shorter run (see extrapolate)
   bool interrupted = false;        // stop_requested ended the run before n requests
+  bool timed = false;              // options.duration ended the run (n is what started)
   /// The HTTP status of each request that finally failed with an answer, by status.
   std::map<int, std::size_t> failed_statuses;
+  /// Every request's final answer by status (succeeded or failed); requests that got
+  /// no answer are not in it.
+  std::map<int, std::size_t> statuses;
   std::vector<request_span> timeline; // when options.record_timeline, in completion order
 
   /// overlap::limit_seconds of this run; none when the delay is unknown.
@@ -112,16 +164,39 @@ double limit_seconds(std::size_t n, std::size_t concurrency, std::chrono::millis
 std::optional<std::chrono::milliseconds> delay_in_url(std::string_view base_url) noexcept;
 
 /// Throws std::invalid_argument, with a one-line reason, for options run_crawl
-/// refuses: a base URL that is not an absolute http:// URL, n or concurrency 0, a
-/// timeout that is not positive, a negative delay, a delay that disagrees with the
-/// base URL's `delay=`.
+/// refuses: a URL (base or target) that is not an absolute http:// URL (https:// is
+/// refused too), n or concurrency 0, a timeout or duration that is not positive, a
+/// negative delay, a delay that disagrees with the base URL's `delay=`, a bad method
+/// or header, an empty or inverted status range.
 void validate_crawl_options(const crawl_options& options);
 
 /// Runs one crawl on the calling thread and returns when every request has finished.
 /// No request's failure aborts the run; failures are counted in the result. Throws
-/// what validate_crawl_options throws, and boost::system::system_error if the host
-/// cannot be resolved.
+/// what validate_crawl_options throws, and std::invalid_argument naming the host if a
+/// host cannot be resolved (every host is resolved once, before the first request).
 crawl_result run_crawl(const crawl_options& options);
+
+/// `Name: value` (spaces around the value dropped); throws std::invalid_argument
+/// without a colon, with an empty or invalid name, or for a header the crawler sets
+/// itself (Content-Length, Transfer-Encoding).
+request_header parse_request_header(std::string_view line);
+
+/// "200-399", "200,204,301-308": throws std::invalid_argument with a one-line reason
+/// for anything else (statuses from 100 to 599, ranges not inverted).
+std::vector<status_range> parse_status_ranges(std::string_view text);
+bool status_in(std::span<const status_range> ranges, int status) noexcept;
+
+/// Reads a URL list: one target per line, `[METHOD] URL [@BODY_FILE]`; blank lines and
+/// lines starting with `#` are skipped. A relative BODY_FILE is found beside the list.
+/// Throws std::invalid_argument "FILE:LINE: reason" for a bad line, a missing or empty
+/// file or an unreadable body file.
+std::vector<crawl_target> read_url_list(const std::string& path);
+
+/// The URL list in `text` (see read_url_list); body files are read through
+/// `read_body(name)`, which throws std::invalid_argument if it cannot. `source` names
+/// the list in messages.
+std::vector<crawl_target> parse_url_list(std::string_view text, std::string_view source,
+                                         const std::function<std::string(const std::string&)>& read_body);
 
 /// The result of `measured` (a run of fewer requests) scaled to `n` requests, as
 /// the book reports the serial crawler: seconds, counts and the result scale by

@@ -59,6 +59,9 @@ struct http_session_options {
   /// False: every request says `Connection: close` and gets a new connection.
   bool keep_alive = true;
   std::size_t body_limit_bytes = 8 * 1024 * 1024;
+  /// The Host header's value. Unset: `host[:port]`; empty: none (the request's own
+  /// headers give it).
+  std::optional<std::string> host_header;
 };
 
 /// A pool of HTTP/1.1 connections to one host.
@@ -93,6 +96,13 @@ public:
   /// POST `body` to `target` with extra headers (Content-Length is added).
   boost::asio::awaitable<http_response> post(std::string_view target, std::string_view body,
                                              std::span<const http_header> headers = {});
+
+  /// Any `method` (a token: "GET", "DELETE"...), `headers` after Host, and `body` with
+  /// Content-Length when given. The answer to HEAD is read without a body. The views
+  /// must stay valid until the returned awaitable completes.
+  boost::asio::awaitable<http_response> request(std::string_view method, std::string_view target,
+                                                std::span<const http_header> headers = {},
+                                                std::optional<std::string_view> body = std::nullopt);
 
   /// Closes the idle connections (requests in flight finish normally). The session
   /// stays usable: later requests open new connections.

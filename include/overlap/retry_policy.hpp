@@ -21,10 +21,15 @@ struct retry_policy {
   /// first_backoff x 2^attempt, at most max_backoff.
   std::chrono::milliseconds backoff(unsigned attempt) const noexcept;
 
+  /// Whether a failed answer with `status` may succeed if asked again: 408, 429 and
+  /// 5xx except 501 and 505 (a 404 or a 400 will be the same answer next time).
+  static bool retryable_status(int status) noexcept;
+
   /// After attempt number `attempt` (from 0) failed with `status` (0 without a
   /// complete answer) and the answer's `Retry-After` (if it had one): nothing if that
-  /// was the last attempt, else the pause before the next one. A Retry-After counts
-  /// only on 429 and 503, and lengthens the backoff up to max_retry_after.
+  /// was the last attempt or the status is not retryable_status, else the pause before
+  /// the next one. A Retry-After counts only on 429 and 503, and lengthens the backoff
+  /// up to max_retry_after.
   std::optional<std::chrono::milliseconds>
   next_pause(unsigned attempt, int status, std::optional<std::chrono::milliseconds> retry_after) const noexcept;
 };

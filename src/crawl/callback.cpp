@@ -6,7 +6,7 @@
 // No coroutine anywhere: what a coroutine would keep in local variables lives in the
 // chain object, and every `this` capture relies on the chains outliving the loop.
 #include "crawl/crawl_job.hpp"
-#include "http/connection_pool.hpp"
+#include "http/connection_pools.hpp"
 #include "http/request_text.hpp"
 #include "http/response_reader.hpp"
 
@@ -27,7 +27,7 @@ namespace {
 
 struct shared_state {
   crawl_job& job;
-  http::connection_pool pool;
+  http::connection_pools pool;
   std::uint64_t next_index = 0;
   std::size_t active_chains = 0;
 };
@@ -46,15 +46,17 @@ public:
       }
       return;
     }
-    request_ = request_attempts(s_.job, s_.next_index++);
-    s_.job.urls.next_target(target_);
+    request_ = request_attempts(s_.job, s_.next_index);
+    template_ = &s_.job.next_request(s_.next_index++, target_);
     try_once();
   }
 
 private:
   void try_once() {
-    conn_ = s_.pool.take();
-    http::format_get(conn_->request, target_, s_.job.host_header, s_.pool.keep_alive());
+    const auto& endpoint = s_.job.endpoints[template_->endpoint];
+    conn_ = s_.pool.take(template_->endpoint);
+    http::format_request(conn_->request, template_->method, target_, endpoint.host_header, s_.pool.keep_alive(),
+                         s_.job.requests.headers(), template_->body);
     conn_->start_deadline(s_.job.options.timeout);
     if (conn_->connected) {
       write();
@@ -66,7 +68,7 @@ private:
       asio::post(conn_->socket.get_executor(), [this, ec] { fail(http_phase::connect, ec); });
       return;
     }
-    conn_->socket.async_connect(s_.job.endpoint, [this](const error_code& ec) { on_connect(ec); });
+    conn_->socket.async_connect(endpoint.address, [this](const error_code& ec) { on_connect(ec); });
   }
 
   void on_connect(const error_code& ec) {
@@ -88,7 +90,7 @@ private:
       fail(http_phase::write, ec);
       return;
     }
-    reader_.emplace(conn_->body, s_.pool.body_limit_bytes());
+    reader_.emplace(conn_->body, s_.pool.body_limit_bytes(), template_->head);
     http::async_read_response(conn_->socket, conn_->buffer, *reader_, [this](const error_code& ec) { on_read(ec); });
   }
 
@@ -98,13 +100,13 @@ private:
       return;
     }
     const auto outcome = attempt_outcome::answer(reader_->status(), conn_->body.size(), reader_->retry_after());
-    s_.pool.give_back(std::move(conn_), reader_->keep_alive());
+    s_.pool.give_back(template_->endpoint, std::move(conn_), reader_->keep_alive());
     done(outcome);
   }
 
   void fail(http_phase phase, const error_code& ec) {
     const auto kind = http::classify_failure(phase, ec, conn_->timed_out());
-    s_.pool.give_back(std::move(conn_), false);
+    s_.pool.give_back(template_->endpoint, std::move(conn_), false);
     done(attempt_outcome::failed(kind));
   }
 
@@ -123,6 +125,7 @@ private:
   std::shared_ptr<http::client_connection> conn_;
   std::optional<http::response_reader> reader_;
   std::string target_;
+  const request_template* template_ = nullptr;
   request_attempts request_;
 };
 
@@ -130,7 +133,8 @@ private:
 
 void crawl_callback(crawl_job& job) {
   asio::io_context ctx(1);
-  shared_state s{job, http::connection_pool(ctx.get_executor(), http::body_limit_bytes, job.options.keep_alive)};
+  shared_state s{job, http::connection_pools(ctx.get_executor(), http::body_limit_bytes, job.options.keep_alive,
+                                             job.endpoints.size(), job.options.concurrency)};
   const auto chains_count = std::min<std::size_t>(job.options.concurrency, job.options.n);
   std::vector<std::unique_ptr<chain>> chains;
   chains.reserve(chains_count);

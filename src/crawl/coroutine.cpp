@@ -1,5 +1,6 @@
-// The aiohttp crawler in C++20 coroutines: one keep-alive session shared by every
-// request, an async semaphore of C, and a task per request, counted as it completes.
+// The aiohttp crawler in C++20 coroutines: one keep-alive session per host shared by
+// every request, an async semaphore of C, and a task per request, counted as it
+// completes.
 //
 //   async with semaphore:                  co_await limit.async_acquire(...), then co_spawn(fetch)
 //       async with session.get(url) as r:  co_await session.get(target)
@@ -19,6 +20,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <memory>
+#include <vector>
+
 namespace overlap::crawl {
 
 namespace asio = boost::asio;
@@ -28,13 +32,19 @@ namespace {
 /// The run's shared state. Tasks take it by reference: it outlives them all, since
 /// crawl_coroutine runs the loop dry before it returns.
 struct coroutine_crawl {
-  coroutine_crawl(crawl_job& j, asio::io_context& ctx)
-      : job(j), session(ctx.get_executor(), session_options(j)), limit(ctx.get_executor(), j.options.concurrency) {}
+  coroutine_crawl(crawl_job& j, asio::io_context& ctx) : job(j), limit(ctx.get_executor(), j.options.concurrency) {
+    for (const auto& endpoint : j.endpoints) {
+      sessions.push_back(std::make_unique<http_session>(ctx.get_executor(), session_options(j, endpoint)));
+    }
+  }
 
-  static http_session_options session_options(const crawl_job& j) {
+  /// Each session may hold C connections; the semaphore keeps C requests in flight in
+  /// all of them together (idle connections to other hosts stay open until the end).
+  static http_session_options session_options(const crawl_job& j, const crawl_endpoint& endpoint) {
     http_session_options o;
-    o.host = j.endpoint.address().to_string();
-    o.port = j.endpoint.port();
+    o.host = endpoint.address.address().to_string();
+    o.port = endpoint.address.port();
+    o.host_header = endpoint.host_header;
     o.max_connections = j.options.concurrency;
     o.timeout = j.options.timeout;
     o.keep_alive = j.options.keep_alive;
@@ -42,7 +52,7 @@ struct coroutine_crawl {
   }
 
   crawl_job& job;
-  http_session session;
+  std::vector<std::unique_ptr<http_session>> sessions; // one per endpoint
   async_semaphore limit;
   std::size_t running = 0; // request tasks spawned and not yet finished
   bool all_spawned = false;
@@ -52,8 +62,22 @@ struct coroutine_crawl {
   /// so that run() returns.
   void close_when_done() {
     if (all_spawned && running == 0) {
-      session.close();
+      close_sessions();
     }
+  }
+
+  void close_sessions() {
+    for (auto& s : sessions) {
+      s->close();
+    }
+  }
+
+  std::size_t connections_opened() const noexcept {
+    std::size_t total = 0;
+    for (const auto& s : sessions) {
+      total += s->connections_opened();
+    }
+    return total;
   }
 };
 
@@ -64,10 +88,14 @@ attempt_outcome outcome_of(const http_response& response) {
   return attempt_outcome::answer(response.status, response.body.size(), response.retry_after);
 }
 
-/// One request task: its attempts, with the policy's pauses between them.
-asio::awaitable<void> fetch(coroutine_crawl& cc, std::uint64_t index, std::string target) {
+/// One request task: its attempts, with the policy's pauses between them. `t` lives in
+/// the job, which outlives every task.
+asio::awaitable<void> fetch(coroutine_crawl& cc, std::uint64_t index, const request_template* t, std::string target) {
   request_attempts request(cc.job, index);
-  while (const auto pause = request.after(outcome_of(co_await cc.session.get(target)))) {
+  auto& session = *cc.sessions[t->endpoint];
+  const auto body = t->body ? std::optional<std::string_view>(*t->body) : std::nullopt;
+  while (const auto pause =
+             request.after(outcome_of(co_await session.request(t->method, target, cc.job.requests.headers(), body)))) {
     asio::steady_timer timer(co_await asio::this_coro::executor, *pause);
     co_await timer.async_wait(asio::use_awaitable);
   }
@@ -87,9 +115,9 @@ asio::awaitable<void> spawn_all(coroutine_crawl& cc) {
       break;
     }
     std::string target;
-    cc.job.urls.next_target(target);
+    const auto& t = cc.job.next_request(index, target);
     ++cc.running;
-    asio::co_spawn(executor, fetch(cc, index, std::move(target)), [&cc](std::exception_ptr e) {
+    asio::co_spawn(executor, fetch(cc, index, &t, std::move(target)), [&cc](std::exception_ptr e) {
       cc.limit.release();
       if (e && !cc.failure) {
         cc.failure = e;
@@ -111,11 +139,11 @@ void crawl_coroutine(crawl_job& job) {
   asio::co_spawn(ctx, spawn_all(cc), [&cc](std::exception_ptr e) {
     if (e && !cc.failure) {
       cc.failure = e;
-      cc.session.close();
+      cc.close_sessions();
     }
   });
   ctx.run();
-  job.connections_opened = cc.session.connections_opened();
+  job.connections_opened = cc.connections_opened();
   if (cc.failure) {
     std::rethrow_exception(cc.failure);
   }

@@ -1,7 +1,5 @@
 #include "crawl/crawl_job.hpp"
 
-#include "http/request_text.hpp"
-
 #include <algorithm>
 
 namespace overlap::crawl {
@@ -17,7 +15,8 @@ crawl_accounting::crawl_accounting(const crawl_options& options) : options_(opti
   result_.concurrency = options.concurrency;
   result_.delay = options.delay;
   if (options.record_timeline) {
-    result_.timeline.reserve(options.n);
+    // n may be unbounded for a duration run: reserve what a short run needs at most.
+    result_.timeline.reserve(std::min<std::size_t>(options.n, std::size_t{1} << 20));
   }
 }
 
@@ -71,6 +70,11 @@ void crawl_accounting::interrupt(std::size_t started) noexcept {
   result_.n = started;
 }
 
+void crawl_accounting::time_up(std::size_t started) noexcept {
+  result_.timed = true;
+  result_.n = started;
+}
+
 crawl_result crawl_accounting::take_result(std::size_t connections_opened) {
   result_.seconds = std::chrono::duration<double>(last_end_ - origin_).count();
   result_.connections = connections_opened;
@@ -79,27 +83,23 @@ crawl_result crawl_accounting::take_result(std::size_t connections_opened) {
   return std::move(result_);
 }
 
-attempt_outcome attempt_outcome::answer(int status, std::size_t bytes,
-                                        std::optional<std::chrono::milliseconds> retry_after) noexcept {
-  attempt_outcome out{std::nullopt, status, bytes, retry_after};
-  if (!is_success_status(status)) {
-    out.failure = failure_kind::status;
-  }
-  return out;
-}
-
 request_attempts::request_attempts(crawl_job& job, std::uint64_t index) noexcept
     : job_(&job), index_(index), start_(steady_clock::now()) {}
 
 std::optional<std::chrono::milliseconds> request_attempts::after(const attempt_outcome& outcome) {
   auto& accounting = job_->accounting;
-  if (!outcome.failure) {
+  const bool answered = !outcome.failure;
+  if (answered && status_in(job_->options.ok_statuses, outcome.status)) {
+    accounting.answered(outcome.status);
     accounting.finished(index_, start_, outcome.status, outcome.bytes, true);
     return std::nullopt;
   }
-  accounting.attempt_failed(*outcome.failure);
+  accounting.attempt_failed(answered ? failure_kind::status : *outcome.failure);
   const auto pause = job_->retry.next_pause(attempt_++, outcome.status, outcome.retry_after);
   if (!pause) {
+    if (answered) {
+      accounting.answered(outcome.status);
+    }
     accounting.finished(index_, start_, outcome.status, 0, false);
     return std::nullopt;
   }
@@ -107,9 +107,8 @@ std::optional<std::chrono::milliseconds> request_attempts::after(const attempt_o
   return pause;
 }
 
-crawl_job::crawl_job(const crawl_options& o, http::http_base b, boost::asio::ip::tcp::endpoint e)
-    : options(o), base(std::move(b)), endpoint(e), host_header(http::host_header_for(base.host, base.port)),
-      urls(base.target_prefix, o.seed), accounting(o), retry{.retries = o.retries} {}
+crawl_job::crawl_job(const crawl_options& o, request_source r, std::vector<crawl_endpoint> e)
+    : options(o), requests(std::move(r)), endpoints(std::move(e)), accounting(o), retry{.retries = o.retries} {}
 
 bool crawl_job::may_start(std::uint64_t index) {
   if (index >= options.n) {
@@ -117,6 +116,10 @@ bool crawl_job::may_start(std::uint64_t index) {
   }
   if (options.stop_requested && options.stop_requested()) {
     accounting.interrupt(index);
+    return false;
+  }
+  if (options.duration && steady_clock::now() - accounting.origin() >= *options.duration) {
+    accounting.time_up(index);
     return false;
   }
   return true;

@@ -1,9 +1,8 @@
 #pragma once
-// What every strategy shares: the options, the target, one URL source, one result
-// accounting (counts, latency histogram, optional timeline, progress) and the retry
-// loop. Each strategy file only decides how requests are driven.
-#include "crawl/url_source.hpp"
-#include "http/url.hpp"
+// What every strategy shares: the options, the endpoints, one request source, one
+// result accounting (counts, latency histogram, optional timeline, progress) and the
+// retry loop. Each strategy file only decides how requests are driven.
+#include "crawl/request_source.hpp"
 #include "overlap/crawl.hpp"
 #include "overlap/retry_policy.hpp"
 #include "record/latency_histogram.hpp"
@@ -29,6 +28,8 @@ public:
 
   /// One attempt failed (whether or not it will be retried).
   void attempt_failed(failure_kind kind) noexcept;
+  /// A request's final answer had `status` (whether it counts as success or not).
+  void answered(int status) { ++result_.statuses[status]; }
   /// Another attempt is about to be made for a request.
   void retrying() noexcept { ++result_.retries; }
   /// A request is over: `ok` if its last attempt succeeded (then `bytes` counts).
@@ -37,6 +38,8 @@ public:
   std::size_t done() const noexcept { return done_; }
   /// No further request starts: the result counts those started so far.
   void interrupt(std::size_t started) noexcept;
+  /// The run's duration is over: the result counts those started so far.
+  void time_up(std::size_t started) noexcept;
   /// The run's result; call once, after the last request finished.
   crawl_result take_result(std::size_t connections_opened);
 
@@ -52,19 +55,19 @@ private:
   std::size_t done_ = 0;
 };
 
-/// The status a complete answer must have.
-constexpr bool is_success_status(int status) noexcept { return status >= 200 && status < 300; }
-
 /// What one attempt came to, in the terms every strategy reports.
 struct attempt_outcome {
-  std::optional<failure_kind> failure; // nothing: a complete 2xx answer
+  std::optional<failure_kind> failure; // nothing: a complete answer (judged by request_attempts)
   int status = 0;                      // of a complete final answer, else 0
   std::size_t bytes = 0;               // its body's length
   std::optional<std::chrono::milliseconds> retry_after;
 
-  /// A complete final answer: a `status` failure unless it is 2xx.
+  /// A complete final answer; whether its status counts as success is the options'
+  /// ok_statuses, which request_attempts::after applies.
   static attempt_outcome answer(int status, std::size_t bytes,
-                                std::optional<std::chrono::milliseconds> retry_after = std::nullopt) noexcept;
+                                std::optional<std::chrono::milliseconds> retry_after = std::nullopt) noexcept {
+    return {std::nullopt, status, bytes, retry_after};
+  }
   /// No complete answer.
   static attempt_outcome failed(failure_kind kind) noexcept { return {kind, 0, 0, std::nullopt}; }
 };
@@ -93,21 +96,35 @@ private:
   unsigned attempt_ = 0;
 };
 
+/// An endpoint as the strategies use it: resolved once, before the run.
+struct crawl_endpoint {
+  endpoint_key key;
+  boost::asio::ip::tcp::endpoint address;
+  std::string host_header; // empty when the options' headers give their own Host
+  std::string origin;      // "http://host[:port]", which curl's URLs start with
+};
+
 struct crawl_job {
-  crawl_job(const crawl_options& o, http::http_base b, boost::asio::ip::tcp::endpoint e);
+  crawl_job(const crawl_options& o, request_source r, std::vector<crawl_endpoint> e);
 
   const crawl_options& options;
-  http::http_base base;
-  boost::asio::ip::tcp::endpoint endpoint;
-  std::string host_header;
-  url_source urls;
+  request_source requests;
+  std::vector<crawl_endpoint> endpoints; // request_source::endpoints(), resolved
   crawl_accounting accounting;
   retry_policy retry; // options.retries, with the policy's backoff
   std::size_t connections_opened = 0;
 
-  /// Whether request `index` (counted from 0, in start order) may start: it exists and
-  /// no stop was requested. Every strategy asks this before taking the next URL.
+  /// Whether request `index` (counted from 0, in start order) may start: it exists, no
+  /// stop was requested and the duration is not over. Every strategy asks this before
+  /// taking the next request.
   bool may_start(std::uint64_t index);
+
+  /// Request `index`'s template, with fresh letters in `target`.
+  const request_template& next_request(std::uint64_t index, std::string& target) {
+    const auto& t = requests.at(index);
+    requests.fill_target(t, target);
+    return t;
+  }
 };
 
 /// Each strategy runs the whole job on the calling thread and returns when every

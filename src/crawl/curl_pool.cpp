@@ -50,6 +50,7 @@ struct transfer {
   CURL* easy = nullptr;
   curl_shard* shard = nullptr;
   std::string url;
+  const request_template* configured = nullptr; // whose method and body the handle has
   asio::steady_timer pause;
   request_attempts request;
   curl_answer answer; // of the current attempt
@@ -94,6 +95,7 @@ private:
   void next(transfer& t);
   void launch(transfer& t);
   void finish(transfer& t, CURLcode code);
+  static void configure(transfer& t, const request_template& request);
 
   crawl_job& job_;
   asio::io_context& ctx_;
@@ -104,11 +106,17 @@ private:
   std::size_t completed_ = 0;
   std::size_t opened_ = 0;
   bool stopping_ = false;
-  char suffix_[suffix_length]{};
+  std::string target_;            // of the next request, reused
+  curl_slist* headers_ = nullptr; // the options' headers, given to every handle
 };
 
 curl_crawl::curl_crawl(crawl_job& job, asio::io_context& ctx) : job_(job), ctx_(ctx) {
   add_shards();
+  for (const auto& h : job.requests.headers()) {
+    headers_ = curl_slist_append(headers_, (std::string(h.name) + ": " + std::string(h.value)).c_str());
+  }
+  // No `Expect: 100-continue` before a body: the other strategies send it at once too.
+  headers_ = curl_slist_append(headers_, "Expect:");
   const auto count = std::min<std::size_t>(job.options.concurrency, job.options.n);
   for (std::size_t i = 0; i < count; ++i) {
     auto t = std::make_unique<transfer>(ctx, job);
@@ -132,6 +140,8 @@ curl_crawl::curl_crawl(crawl_job& job, asio::io_context& ctx) : job_(job), ctx_(
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(job.options.timeout.count()));
     curl_easy_setopt(e, CURLOPT_FORBID_REUSE, job.options.keep_alive ? 0L : 1L);
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(http::body_limit_bytes));
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers_);
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L); // a 3xx is an answer, as in every strategy
     transfers_.push_back(std::move(t));
   }
 }
@@ -165,6 +175,7 @@ curl_crawl::~curl_crawl() {
   for (auto& shard : shards_) {
     curl_multi_cleanup(shard->multi); // closes cached connections through close_socket
   }
+  curl_slist_free_all(headers_);
 }
 
 void curl_crawl::start() {
@@ -340,10 +351,27 @@ void curl_crawl::next(transfer& t) {
     }
     return;
   }
-  t.request = request_attempts(job_, next_index_++);
-  job_.urls.next_suffix(suffix_);
-  t.url.assign(job_.options.base_url).append(suffix_, suffix_length);
+  t.request = request_attempts(job_, next_index_);
+  const auto& request = job_.next_request(next_index_++, target_);
+  t.url.assign(job_.endpoints[request.endpoint].origin).append(target_);
+  if (t.configured != &request) {
+    configure(t, request);
+  }
   launch(t);
+}
+
+void curl_crawl::configure(transfer& t, const request_template& request) {
+  CURL* e = t.easy;
+  t.configured = &request;
+  curl_easy_setopt(e, CURLOPT_HTTPGET, 1L); // resets a previous template's body and NOBODY
+  curl_easy_setopt(e, CURLOPT_NOBODY, request.head ? 1L : 0L);
+  if (request.body) {
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body->size()));
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, request.body->data()); // the job keeps it alive
+  }
+  const bool curls_own =
+      request.method == "GET" || request.method == "HEAD" || (request.method == "POST" && request.body);
+  curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, curls_own ? nullptr : request.method.c_str());
 }
 
 void curl_crawl::launch(transfer& t) {

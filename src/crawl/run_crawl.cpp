@@ -2,9 +2,12 @@
 #include "overlap/crawl.hpp"
 
 #include "crawl/crawl_job.hpp"
+#include "http/request_text.hpp"
+#include "http/url.hpp"
 
 #include <boost/asio/io_context.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <stdexcept>
@@ -18,18 +21,41 @@ constexpr std::array<crawl_strategy, 5> strategies{crawl_strategy::serial, crawl
                                                    crawl_strategy::coroutine};
 constexpr std::array<std::string_view, 5> strategy_names{"serial", "callback", "stackful", "curl", "coroutine"};
 
-boost::asio::ip::tcp::endpoint resolve(const http::http_base& base) {
+/// Resolves every endpoint once, before the run: a host that does not resolve is a
+/// usage problem, not N failures.
+std::vector<crawl::crawl_endpoint> resolve_all(const crawl::request_source& requests) {
   boost::asio::io_context ctx;
   boost::asio::ip::tcp::resolver resolver(ctx);
-  const auto results = resolver.resolve(base.host, std::to_string(base.port));
-  for (const auto& entry : results) {
-    if (entry.endpoint().address().is_v4()) {
-      return entry.endpoint(); // the crawlers open IPv4 sockets
+  std::vector<crawl::crawl_endpoint> endpoints;
+  for (const auto& key : requests.endpoints()) {
+    boost::system::error_code ec;
+    const auto results = resolver.resolve(key.host, std::to_string(key.port), ec);
+    if (ec) {
+      throw std::invalid_argument("cannot resolve host '" + key.host + "': " + ec.message());
     }
+    const auto v4 = std::find_if(results.begin(), results.end(),
+                                 [](const auto& entry) { return entry.endpoint().address().is_v4(); });
+    if (v4 == results.end()) {
+      throw std::invalid_argument("host '" + key.host + "' has no IPv4 address"); // the crawlers open IPv4 sockets
+    }
+    const auto host_header = http::host_header_for(key.host, key.port);
+    endpoints.push_back({key, v4->endpoint(), requests.host_given() ? std::string() : host_header,
+                         std::string(key.tls ? "https://" : "http://") + host_header});
   }
-  throw std::invalid_argument("host '" + base.host + "' has no IPv4 address");
+  return endpoints;
 }
 
+} // namespace
+
+namespace {
+/// The delay the delay server's URL asks for; nothing for any other target (whose
+/// delay cannot be known: the run then has no limit).
+std::optional<std::chrono::milliseconds> delay_of_target(const crawl_options& options) {
+  if (!options.targets.empty() || !crawl::is_delay_server_url(options.base_url)) {
+    return std::nullopt;
+  }
+  return delay_in_url(options.base_url);
+}
 } // namespace
 
 std::span<const crawl_strategy> all_crawl_strategies() noexcept { return strategies; }
@@ -87,7 +113,11 @@ std::size_t crawl_result::errors() const noexcept {
 
 std::optional<std::chrono::milliseconds> delay_in_url(std::string_view base_url) noexcept {
   long long delay_ms = 0;
-  if (http::delay_in_url(base_url, delay_ms)) {
+  std::string url(base_url);
+  for (auto at = url.find(random_placeholder); at != std::string::npos; at = url.find(random_placeholder, at)) {
+    url.erase(at, random_placeholder.size());
+  }
+  if (http::delay_in_url(url, delay_ms)) {
     return std::chrono::milliseconds(delay_ms);
   }
   return std::nullopt;
@@ -100,10 +130,23 @@ void validate_crawl_options(const crawl_options& options) {
   if (options.timeout.count() <= 0 || (options.delay && options.delay->count() < 0)) {
     throw std::invalid_argument("the timeout must be positive and the delay not negative");
   }
-  if (http::parse_http_base(options.base_url).tls) {
-    throw std::invalid_argument("https:// is not supported by the crawler yet");
+  if (options.duration && options.duration->count() <= 0) {
+    throw std::invalid_argument("the duration must be positive");
   }
-  const auto in_url = delay_in_url(options.base_url);
+  if (options.ok_statuses.empty()) {
+    throw std::invalid_argument("no status counts as success: give at least one range");
+  }
+  for (const auto& r : options.ok_statuses) {
+    if (r.first < 100 || r.last > 599 || r.last < r.first) {
+      throw std::invalid_argument("status range " + std::to_string(r.first) + "-" + std::to_string(r.last) +
+                                  " is not within 100-599");
+    }
+  }
+  for (const auto& h : options.headers) {
+    parse_request_header(h.name + ": " + h.value);
+  }
+  crawl::request_source{options}; // every URL and method, as the run will take them
+  const auto in_url = delay_of_target(options);
   if (options.delay && in_url && *options.delay != *in_url) {
     throw std::invalid_argument("the delay " + std::to_string(options.delay->count()) +
                                 " ms disagrees with the URL's delay=" + std::to_string(in_url->count()));
@@ -114,14 +157,14 @@ crawl_result run_crawl(const crawl_options& asked) {
   validate_crawl_options(asked);
   crawl_options options = asked;
   if (!options.delay) {
-    options.delay = delay_in_url(options.base_url); // the limit uses the server's delay when the URL says
+    options.delay = delay_of_target(options); // the limit uses the delay server's delay when its URL says
   }
   if (options.strategy == crawl_strategy::serial) {
     options.concurrency = 1; // one request at a time, whatever was asked: its limit is n x delay
   }
-  auto base = http::parse_http_base(options.base_url);
-  const auto endpoint = resolve(base);
-  crawl::crawl_job job(options, std::move(base), endpoint);
+  crawl::request_source requests(options);
+  auto endpoints = resolve_all(requests);
+  crawl::crawl_job job(options, std::move(requests), std::move(endpoints));
   switch (options.strategy) {
   case crawl_strategy::serial: crawl::crawl_serial(job); break;
   case crawl_strategy::callback: crawl::crawl_callback(job); break;

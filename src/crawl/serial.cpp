@@ -151,10 +151,17 @@ struct serial_client {
   std::string body;
   std::size_t opened = 0;
 
+  std::size_t connected_to = 0; // the endpoint the open stream is connected to
+
   /// One attempt at `target`.
-  attempt_outcome attempt(const std::string& target) {
-    http::format_get(request, target, job.host_header, job.options.keep_alive);
+  attempt_outcome attempt(const request_template& t, const std::string& target) {
+    const auto& endpoint = job.endpoints[t.endpoint];
+    http::format_request(request, t.method, target, endpoint.host_header, job.options.keep_alive,
+                         job.requests.headers(), t.body);
     stream.set_deadline(steady_clock::now() + job.options.timeout);
+    if (stream.is_open() && connected_to != t.endpoint) {
+      stream.close(); // one connection at a time: the next host needs its own
+    }
     auto fail = [&](http_phase phase, const error_code& ec) {
       stream.close();
       return attempt_outcome::failed(http::classify_failure(phase, ec, stream.timed_out()));
@@ -162,14 +169,15 @@ struct serial_client {
     if (!stream.is_open()) {
       buffer.clear();
       ++opened;
-      if (const auto ec = stream.connect(job.endpoint)) {
+      connected_to = t.endpoint;
+      if (const auto ec = stream.connect(endpoint.address)) {
         return fail(http_phase::connect, ec);
       }
     }
     if (const auto ec = stream.write_all(request)) {
       return fail(http_phase::write, ec);
     }
-    http::response_reader reader(body, http::body_limit_bytes);
+    http::response_reader reader(body, http::body_limit_bytes, t.head);
     error_code ec;
     http::read_response(stream, buffer, reader, ec);
     if (ec) {
@@ -189,9 +197,9 @@ void crawl_serial(crawl_job& job) {
   std::string target;
   job.accounting.begin();
   for (std::uint64_t i = 0; job.may_start(i); ++i) {
-    job.urls.next_target(target);
+    const auto& t = job.next_request(i, target);
     request_attempts request(job, i);
-    while (const auto pause = request.after(client.attempt(target))) {
+    while (const auto pause = request.after(client.attempt(t, target))) {
       std::this_thread::sleep_for(*pause); // blocking, like everything here
     }
   }

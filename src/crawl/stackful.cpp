@@ -12,7 +12,7 @@
 // starts, so at most C stacks exist at once, not N. Stacks come from a pool and are
 // reused.
 #include "crawl/crawl_job.hpp"
-#include "http/connection_pool.hpp"
+#include "http/connection_pools.hpp"
 #include "http/request_text.hpp"
 #include "http/response_reader.hpp"
 #include "overlap/async_semaphore.hpp"
@@ -38,11 +38,12 @@ constexpr std::size_t stack_bytes = 64 * 1024;
 /// crawl_stackful runs the loop dry before it returns.
 struct stackful_crawl {
   stackful_crawl(crawl_job& j, asio::io_context& ctx)
-      : job(j), pool(ctx.get_executor(), http::body_limit_bytes, j.options.keep_alive),
+      : job(j), pool(ctx.get_executor(), http::body_limit_bytes, j.options.keep_alive, j.endpoints.size(),
+                     j.options.concurrency),
         limit(ctx.get_executor(), j.options.concurrency), stacks(stack_bytes) {}
 
   crawl_job& job;
-  http::connection_pool pool;
+  http::connection_pools pool;
   async_semaphore limit;
   boost::context::pooled_fixedsize_stack stacks;
   std::size_t running = 0; // request tasks spawned and not yet finished
@@ -58,20 +59,23 @@ struct stackful_crawl {
 };
 
 /// One request/response on a pooled connection, suspending this stack while it waits.
-attempt_outcome exchange(stackful_crawl& sc, const std::string& target, const asio::yield_context& yield) {
-  auto c = sc.pool.take();
-  http::format_get(c->request, target, sc.job.host_header, sc.pool.keep_alive());
+attempt_outcome exchange(stackful_crawl& sc, const request_template& t, const std::string& target,
+                         const asio::yield_context& yield) {
+  const auto& endpoint = sc.job.endpoints[t.endpoint];
+  auto c = sc.pool.take(t.endpoint);
+  http::format_request(c->request, t.method, target, endpoint.host_header, sc.pool.keep_alive(),
+                       sc.job.requests.headers(), t.body);
   c->start_deadline(sc.job.options.timeout);
   error_code ec;
   auto fail = [&](http_phase phase) {
     const auto out = attempt_outcome::failed(http::classify_failure(phase, ec, c->timed_out()));
-    sc.pool.give_back(std::move(c), false);
+    sc.pool.give_back(t.endpoint, std::move(c), false);
     return out;
   };
   if (!c->connected) {
     ec = c->open();
     if (!ec) {
-      c->socket.async_connect(sc.job.endpoint, yield[ec]);
+      c->socket.async_connect(endpoint.address, yield[ec]);
     }
     if (ec) {
       return fail(http_phase::connect);
@@ -82,20 +86,21 @@ attempt_outcome exchange(stackful_crawl& sc, const std::string& target, const as
   if (ec) {
     return fail(http_phase::write);
   }
-  http::response_reader reader(c->body, http::body_limit_bytes);
+  http::response_reader reader(c->body, http::body_limit_bytes, t.head);
   http::async_read_response(c->socket, c->buffer, reader, yield[ec]);
   if (ec) {
     return fail(http_phase::read);
   }
   const auto out = attempt_outcome::answer(reader.status(), c->body.size(), reader.retry_after());
-  sc.pool.give_back(std::move(c), reader.keep_alive());
+  sc.pool.give_back(t.endpoint, std::move(c), reader.keep_alive());
   return out;
 }
 
 /// One request task: its attempts, with the policy's pauses between them.
-void fetch(stackful_crawl& sc, std::uint64_t index, const std::string& target, const asio::yield_context& yield) {
+void fetch(stackful_crawl& sc, std::uint64_t index, const request_template& t, const std::string& target,
+           const asio::yield_context& yield) {
   request_attempts request(sc.job, index);
-  while (const auto pause = request.after(exchange(sc, target, yield))) {
+  while (const auto pause = request.after(exchange(sc, t, target, yield))) {
     asio::steady_timer timer(yield.get_executor(), *pause);
     error_code ignored;
     timer.async_wait(yield[ignored]);
@@ -115,11 +120,11 @@ void spawn_all(stackful_crawl& sc, const asio::yield_context& yield) {
       break;
     }
     std::string target;
-    sc.job.urls.next_target(target);
+    const auto& t = sc.job.next_request(index, target);
     ++sc.running;
     asio::spawn(
         yield.get_executor(), std::allocator_arg, boost::context::pooled_fixedsize_stack(sc.stacks),
-        [&sc, index, target = std::move(target)](const asio::yield_context& y) { fetch(sc, index, target, y); },
+        [&sc, index, &t, target = std::move(target)](const asio::yield_context& y) { fetch(sc, index, t, target, y); },
         [&sc](std::exception_ptr e) {
           sc.limit.release();
           if (e && !sc.failure) {

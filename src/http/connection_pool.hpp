@@ -26,14 +26,27 @@ public:
   }
 
   /// Keeps `c` for the next request if the exchange allowed it, else closes it.
-  void give_back(std::shared_ptr<client_connection> c, bool reusable) {
+  /// Returns whether it was kept.
+  bool give_back(std::shared_ptr<client_connection> c, bool reusable) {
     if (reusable && keep_alive_ && c->is_open()) {
       c->stop_deadline();
       idle_.push_back(std::move(c));
-    } else {
-      c->close();
+      return true;
     }
+    c->close();
+    return false;
   }
+
+  /// Closes the least recently used idle connection; false if none is idle.
+  bool close_oldest_idle() noexcept {
+    if (idle_.empty()) {
+      return false;
+    }
+    idle_.front()->close();
+    idle_.erase(idle_.begin());
+    return true;
+  }
+  bool has_idle() const noexcept { return !idle_.empty(); }
 
   /// Closes every idle connection (their watchdogs end, so the loop can run dry).
   void close_all() noexcept {

@@ -28,7 +28,7 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 struct http_session::impl {
   impl(asio::any_io_executor ex, http_session_options o)
       : executor(std::move(ex)), options(std::move(o)), slots(executor, options.max_connections),
-        host_header(http::host_header_for(options.host, options.port)) {
+        host_header(options.host_header ? *options.host_header : http::host_header_for(options.host, options.port)) {
     if (options.max_connections == 0) {
       throw std::invalid_argument("http_session: max_connections must be at least 1");
     }
@@ -69,12 +69,12 @@ struct http_session::impl {
     slots.release();
   }
 
-  asio::awaitable<http_response> exchange(http::client_connection& c);
-  asio::awaitable<http_response> send(std::string_view target, const std::string_view* body,
-                                      std::span<const http_header> headers);
+  asio::awaitable<http_response> exchange(http::client_connection& c, bool head);
+  asio::awaitable<http_response> send(std::string_view method, std::string_view target,
+                                      std::optional<std::string_view> body, std::span<const http_header> headers);
 };
 
-asio::awaitable<http_response> http_session::impl::exchange(http::client_connection& c) {
+asio::awaitable<http_response> http_session::impl::exchange(http::client_connection& c, bool head) {
   http_response response;
   auto fail = [&](http_phase phase, const error_code& ec) {
     response.failure = http_response::failure_info{phase, http::classify_failure(phase, ec, c.timed_out()), ec};
@@ -96,7 +96,7 @@ asio::awaitable<http_response> http_session::impl::exchange(http::client_connect
     fail(http_phase::write, wec);
     co_return response;
   }
-  http::response_reader reader(c.body, options.body_limit_bytes);
+  http::response_reader reader(c.body, options.body_limit_bytes, head);
   auto [rec] = co_await http::async_read_response(c.socket, c.buffer, reader, use_tuple);
   if (rec) {
     fail(http_phase::read, rec);
@@ -112,7 +112,10 @@ asio::awaitable<http_response> http_session::impl::exchange(http::client_connect
   co_return response;
 }
 
-asio::awaitable<http_response> http_session::impl::send(std::string_view target, const std::string_view* body,
+// The views' owners are the callers' (the public functions' documented promise); the
+// optional itself is copied into this frame.
+asio::awaitable<http_response> http_session::impl::send(std::string_view method, std::string_view target,
+                                                        std::optional<std::string_view> body,
                                                         std::span<const http_header> headers) {
   if (!slots.try_acquire()) {
     auto [ec] = co_await slots.async_acquire(use_tuple);
@@ -121,14 +124,10 @@ asio::awaitable<http_response> http_session::impl::send(std::string_view target,
     }
   }
   auto c = take_connection();
-  if (body == nullptr) {
-    http::format_get(c->request, target, host_header, options.keep_alive);
-  } else {
-    http::format_post(c->request, target, host_header, options.keep_alive, *body, headers);
-  }
+  http::format_request(c->request, method, target, host_header, options.keep_alive, headers, body);
   http_response response;
   try {
-    response = co_await exchange(*c);
+    response = co_await exchange(*c, method == "HEAD");
   } catch (...) {
     give_back(std::move(c), false);
     throw;
@@ -142,12 +141,19 @@ http_session::http_session(asio::any_io_executor executor, http_session_options 
 
 http_session::~http_session() { close(); }
 
-asio::awaitable<http_response> http_session::get(std::string_view target) { return impl_->send(target, nullptr, {}); }
+asio::awaitable<http_response> http_session::get(std::string_view target) {
+  return impl_->send("GET", target, std::nullopt, {});
+}
 
-// A coroutine, so that `body` (a parameter) lives in the frame for as long as send().
 asio::awaitable<http_response> http_session::post(std::string_view target, std::string_view body,
                                                   std::span<const http_header> headers) {
-  co_return co_await impl_->send(target, &body, headers);
+  return impl_->send("POST", target, body, headers);
+}
+
+asio::awaitable<http_response> http_session::request(std::string_view method, std::string_view target,
+                                                     std::span<const http_header> headers,
+                                                     std::optional<std::string_view> body) {
+  return impl_->send(method, target, body, headers);
 }
 
 void http_session::close() {

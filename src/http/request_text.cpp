@@ -9,7 +9,10 @@ namespace {
 void append_start(std::string& out, std::string_view method, std::string_view target, std::string_view host_header,
                   bool keep_alive) {
   out.clear();
-  out.append(method).append(" ").append(target).append(" HTTP/1.1\r\nHost: ").append(host_header).append("\r\n");
+  out.append(method).append(" ").append(target).append(" HTTP/1.1\r\n");
+  if (!host_header.empty()) {
+    out.append("Host: ").append(host_header).append("\r\n");
+  }
   if (!keep_alive) {
     out.append("Connection: close\r\n");
   }
@@ -22,15 +25,25 @@ void format_get(std::string& out, std::string_view target, std::string_view host
   out.append("\r\n");
 }
 
-void format_post(std::string& out, std::string_view target, std::string_view host_header, bool keep_alive,
-                 std::string_view body, std::span<const http_header> headers) {
-  append_start(out, "POST", target, host_header, keep_alive);
+void format_request(std::string& out, std::string_view method, std::string_view target, std::string_view host_header,
+                    bool keep_alive, std::span<const http_header> headers,
+                    const std::optional<std::string_view>& body) {
+  append_start(out, method, target, host_header, keep_alive);
   for (const auto& h : headers) {
     out.append(h.name).append(": ").append(h.value).append("\r\n");
   }
+  if (!body) {
+    out.append("\r\n");
+    return;
+  }
   char digits[24];
-  const auto [end, ec] = std::to_chars(std::begin(digits), std::end(digits), body.size());
-  out.append("Content-Length: ").append(digits, end).append("\r\n\r\n").append(body);
+  const auto [end, ec] = std::to_chars(std::begin(digits), std::end(digits), body->size());
+  out.append("Content-Length: ").append(digits, end).append("\r\n\r\n").append(*body);
+}
+
+void format_post(std::string& out, std::string_view target, std::string_view host_header, bool keep_alive,
+                 std::string_view body, std::span<const http_header> headers) {
+  format_request(out, "POST", target, host_header, keep_alive, headers, body);
 }
 
 std::string host_header_for(std::string_view host, unsigned port) {

@@ -18,8 +18,8 @@ constexpr std::uint64_t max_reserve_bytes = 1024 * 1024;
 constexpr std::size_t max_retry_after_bytes = 64;
 } // namespace
 
-response_reader::response_reader(std::string& body, std::size_t body_limit_bytes)
-    : body_(body), body_limit_bytes_(body_limit_bytes) {
+response_reader::response_reader(std::string& body, std::size_t body_limit_bytes, bool head_request)
+    : body_(body), body_limit_bytes_(body_limit_bytes), head_request_(head_request) {
   start_parser();
 }
 
@@ -30,6 +30,7 @@ void response_reader::start_parser() {
   parser_.emplace(*this);
   parser_->header_limit(header_limit_bytes);
   parser_->body_limit(body_limit_bytes_);
+  parser_->skip(head_request_); // an answer to HEAD has headers only, whatever they announce
 }
 
 void response_reader::next_message() { start_parser(); }

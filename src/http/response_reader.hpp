@@ -24,8 +24,9 @@ inline constexpr std::size_t body_limit_bytes = 8 * 1024 * 1024;
 class response_reader {
 public:
   /// Clears `body` and appends the final response's body to it as it arrives; refuses
-  /// more than `body_limit_bytes` of body and header_limit_bytes of header.
-  response_reader(std::string& body, std::size_t body_limit_bytes);
+  /// more than `body_limit_bytes` of body and header_limit_bytes of header. The answer
+  /// to a `head_request` has no body, whatever its Content-Length says.
+  response_reader(std::string& body, std::size_t body_limit_bytes, bool head_request = false);
   response_reader(const response_reader&) = delete; // its parser points back at it
   response_reader& operator=(const response_reader&) = delete;
 
@@ -69,6 +70,7 @@ private:
 
   std::string& body_;
   std::size_t body_limit_bytes_;
+  bool head_request_;
   std::optional<parser_type> parser_;
   int status_ = 0;
   std::string retry_after_; // the header's value, empty if none

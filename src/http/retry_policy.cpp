@@ -12,10 +12,14 @@ std::chrono::milliseconds retry_policy::backoff(unsigned attempt) const noexcept
   return std::min(pause, max_backoff);
 }
 
+bool retry_policy::retryable_status(int status) noexcept {
+  return status == 408 || status == 429 || (status >= 500 && status <= 599 && status != 501 && status != 505);
+}
+
 std::optional<std::chrono::milliseconds>
 retry_policy::next_pause(unsigned attempt, int status,
                          std::optional<std::chrono::milliseconds> retry_after) const noexcept {
-  if (attempt >= retries) {
+  if (attempt >= retries || (status != 0 && !retryable_status(status))) {
     return std::nullopt;
   }
   auto pause = backoff(attempt);

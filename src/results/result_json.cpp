@@ -50,7 +50,7 @@ failure_counts read_failure_counts(const record::fields& f) {
   return counts;
 }
 
-json::object failed_statuses_json(const std::map<int, std::size_t>& statuses) {
+json::object statuses_json(const std::map<int, std::size_t>& statuses) {
   json::object out;
   for (const auto& [status, count] : statuses) {
     out[std::to_string(status)] = count;
@@ -58,13 +58,14 @@ json::object failed_statuses_json(const std::map<int, std::size_t>& statuses) {
   return out;
 }
 
-// "failed_statuses" is optional (files written before it have none): HTTP status -> count.
-std::map<int, std::size_t> read_failed_statuses(const record::fields& f) {
+// "failed_statuses" and "statuses" are optional (files written before them have none):
+// HTTP status -> count.
+std::map<int, std::size_t> read_statuses(const record::fields& f, std::string_view key) {
   std::map<int, std::size_t> statuses;
-  if (f.optional_object("failed_statuses") == nullptr) {
+  if (f.optional_object(key) == nullptr) {
     return statuses;
   }
-  const auto entries = f.child("failed_statuses");
+  const auto entries = f.child(key);
   for (const auto& entry : entries.object()) {
     const std::string_view key = entry.key();
     int status = 0;
@@ -102,7 +103,9 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const crawl_resul
   o["extrapolated"] = r.extrapolated;
   o["succeeded"] = r.succeeded;
   o["failed"] = r.failed;
-  o["failed_statuses"] = failed_statuses_json(r.failed_statuses);
+  o["failed_statuses"] = statuses_json(r.failed_statuses);
+  o["statuses"] = statuses_json(r.statuses);
+  o["timed"] = r.timed;
   o["errors"] = r.errors();
   o["errors_by_kind"] = failure_counts_json(r.errors_by_kind);
   o["retries"] = r.retries;
@@ -193,7 +196,9 @@ crawl_result read_crawl_run(const record::fields& f) {
   r.extrapolated = f.required_bool("extrapolated");
   r.succeeded = count_at(f, "succeeded");
   r.failed = count_at(f, "failed");
-  r.failed_statuses = read_failed_statuses(f);
+  r.failed_statuses = read_statuses(f, "failed_statuses");
+  r.statuses = read_statuses(f, "statuses");
+  r.timed = f.optional_bool("timed").value_or(false);
   r.errors_by_kind = read_failure_counts(f);
   r.retries = count_at(f, "retries");
   r.connections = count_at(f, "connections");

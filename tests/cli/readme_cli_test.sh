@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every command the README shows runs as written: each `$ build/bin/...` and `$ curl`
-# line of its examples, in order, in a scratch directory where build/bin is this
+# line of its examples (and `$ printf`, which writes a file the next command reads),
+# in order, in a scratch directory where build/bin is this
 # build's, so that files one command writes feed the next (the report reads what
 # crawl, sweep and workload wrote). Sizes are made small (-n, --difficulty, the
 # examples' counts); `serve` runs in the background and the curl lines are pointed at
@@ -24,7 +25,7 @@ small() {
   sed -E -e 's/ -n [0-9]+/ -n 20/' -e 's/--difficulty [0-9]+/--difficulty 4/' \
     -e 's/^(build\/bin\/example_8_[0-9]_[a-z_]+) [0-9]+/\1 10/'
 }
-mapfile -t commands < <(grep -E '^\$ (build/bin/|curl )' "$readme" | sed 's/^\$ //')
+mapfile -t commands < <(grep -E '^\$ (build/bin/|curl |printf )' "$readme" | sed 's/^\$ //')
 [ "${#commands[@]}" -ge 12 ] || fail "found only ${#commands[@]} commands in the README"
 port=""
 for command in "${commands[@]}"; do
@@ -38,13 +39,13 @@ for command in "${commands[@]}"; do
     echo "ok: $command"
     continue
   fi
-  if [[ "$line" == curl* ]]; then
-    [ -n "$port" ] || fail "a curl line before the serve line: $command"
+  if [[ "$line" == curl* || "$line" == printf* ]]; then
+    [ -n "$port" ] || fail "a curl or printf line before the serve line: $command"
     line=$(printf '%s\n' "$line" | sed -E "s/127\.0\.0\.1:[0-9]+/127.0.0.1:$port/g")
   fi
   status=0
   timeout 120 bash -c "$line" >"$work/out" 2>"$work/err" || status=$?
   [ "$status" -eq 0 ] || fail "'$command' (run as '$line') exited $status: $(tail -n 3 "$work/err")"
-  [ -s "$work/out" ] || fail "'$command' printed nothing"
+  [[ "$line" == printf* ]] || [ -s "$work/out" ] || fail "'$command' printed nothing"
   echo "ok: $command"
 done

@@ -28,9 +28,10 @@ crawl_options options_for(crawl_strategy strategy, const std::string& base_url, 
   return o;
 }
 
-/// A base URL on a fault_server: `path` then the crawler's suffix.
+/// A base URL on a fault_server: `path` then the crawler's random letters, so that
+/// each request asks for a URL of its own.
 std::string fault_url(const fault_server& server, const std::string& path) {
-  return "http://127.0.0.1:" + std::to_string(server.port()) + path + "?";
+  return "http://127.0.0.1:" + std::to_string(server.port()) + path + "?{random}";
 }
 
 std::string add_url(std::uint16_t port, const std::string& name, int delay_ms) {

@@ -53,6 +53,8 @@ void expect_same(const crawl_result& a, const crawl_result& b) {
   EXPECT_EQ(a.succeeded, b.succeeded);
   EXPECT_EQ(a.failed, b.failed);
   EXPECT_EQ(a.failed_statuses, b.failed_statuses);
+  EXPECT_EQ(a.statuses, b.statuses);
+  EXPECT_EQ(a.timed, b.timed);
   EXPECT_EQ(a.errors_by_kind, b.errors_by_kind);
   EXPECT_EQ(a.retries, b.retries);
   EXPECT_EQ(a.connections, b.connections);
@@ -77,6 +79,8 @@ crawl_result a_crawl_run(crawl_strategy strategy) {
   r.succeeded = 997;
   r.failed = 3;
   r.failed_statuses = {{400, 1}, {503, 2}};
+  r.statuses = {{200, 997}, {400, 1}, {503, 2}};
+  r.timed = true;
   for (std::size_t k = 0; k < r.errors_by_kind.size(); ++k) {
     r.errors_by_kind[k] = k + 1; // every kind, whatever all_failure_kinds holds
   }
@@ -138,9 +142,14 @@ TEST(result_files, failed_statuses_are_optional_on_reading_and_must_be_http_stat
   auto doc = boost::json::parse(result_file_text({header_for("crawl"), body}));
   auto& run = doc.at("runs").at(0).as_object();
   EXPECT_EQ(run.at("failed_statuses").at("503").as_int64(), 2);
-  run.erase("failed_statuses"); // a file written before the field existed
+  EXPECT_EQ(run.at("statuses").at("200").as_int64(), 997);
+  run.erase("failed_statuses"); // a file written before the fields existed
+  run.erase("statuses");
+  run.erase("timed");
   const auto older = read_result_file(boost::json::serialize(doc), "older.json");
   EXPECT_TRUE(std::get<crawl_results>(older.body).runs.at(0).failed_statuses.empty());
+  EXPECT_TRUE(std::get<crawl_results>(older.body).runs.at(0).statuses.empty());
+  EXPECT_FALSE(std::get<crawl_results>(older.body).runs.at(0).timed);
   run["failed_statuses"] = boost::json::object{{"teapot", 1}};
   try {
     read_result_file(boost::json::serialize(doc), "bad.json");
