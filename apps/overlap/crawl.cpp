@@ -41,6 +41,8 @@ struct crawl_settings {
   bool no_keepalive = false;
   std::uint64_t seed = 0;
   bool delay_given = false;
+  std::string cacert;
+  bool insecure = false;
 };
 
 /// The files asked for, checked before anything runs.
@@ -130,6 +132,12 @@ void print_run(const crawl_result& r) {
               static_cast<int>(name.size()), name.data(), r.n, r.concurrency, delay.c_str(), r.seconds, limit.c_str(),
               figure(r.efficiency(), "%.3f").c_str(), figure(r.requests_per_second(), "%.1f").c_str(), r.latency.p50_ms,
               r.latency.p99_ms, r.latency.max_ms, r.connections, errors_text(r).c_str());
+  if (r.tls) {
+    std::printf("TLS: %zu handshakes, %zu resumed%s\n", r.tls->handshakes, r.tls->resumed,
+                r.tls->failed > 0
+                    ? (", " + std::to_string(r.tls->failed) + " failed: " + r.tls->failure).c_str()
+                    : "");
+  }
   if (!r.delay) {
     std::printf("limit unknown: give --delay or a delay= in the URL\n");
   }
@@ -178,6 +186,7 @@ crawl_options base_options(const crawl_settings& s) {
   o.timeout = s.timeout;
   o.retries = s.retries;
   o.keep_alive = !s.no_keepalive;
+  o.tls = tls_client_options{.verify = !s.insecure, .ca_file = s.cacert};
   o.record_timeline = !s.timeline_file.empty();
   o.seed = s.seed;
   o.stop_requested = interrupt_guard::hook();
@@ -213,6 +222,11 @@ int report_failures(const crawl_settings& s, const std::vector<crawl_result>& ru
       std::fprintf(stderr, "overlap crawl: %.*s: %zu of %zu requests failed after their retries; errors %s\n",
                    static_cast<int>(name.size()), name.data(), r.failed, r.n, errors_text(r).c_str());
       hint = hint || letters_glued_to_a_value(s, r);
+      if (r.tls && r.tls->failed > 0) {
+        std::fprintf(stderr, "overlap crawl: %.*s: TLS handshake failed: %s%s\n", static_cast<int>(name.size()),
+                     name.data(), r.tls->failure.c_str(),
+                     r.tls->failure.find("verify") != std::string::npos ? " (--cacert FILE or --insecure)" : "");
+      }
       status = 1;
     }
   }
@@ -307,7 +321,7 @@ command add_crawl_command(CLI::App& parent) {
       "crawl", "Fetch N URLs (BASE + 10 random letters) with at most C in flight, in one concurrency style or "
                "all of them, and compare the time with the limit ceil(N/C) x delay.");
   app->add_option("--url", s.url,
-                  "Base URL (http:// only), ending in '&' or '?' so the letters make a name of their own; "
+                  "Base URL (http:// or https://), ending in '&' or '?' so the letters make a name of their own; "
                   "without it an embedded delay server is crawled at /add?name=<strategy>&delay=<delay>&");
   app->add_option("-n", s.n, "Number of requests")->capture_default_str()->check(whole_number(1, 1'000'000'000));
   app->add_option("-c,--concurrency", s.concurrency, "Requests in flight at most")
@@ -336,6 +350,9 @@ command add_crawl_command(CLI::App& parent) {
       ->check(whole_number(0, 100));
   app->add_flag("--no-keepalive", s.no_keepalive, "A new connection for every request");
   app->add_option("--seed", s.seed, "Seed of the random URL suffixes (0: random)")->capture_default_str();
+  app->add_option("--cacert", s.cacert,
+                  "https://: trust the certificates in this PEM file instead of the system's store");
+  app->add_flag("-k,--insecure", s.insecure, "https://: accept any certificate (still encrypted; not verified)");
   return {app, [settings, delay] {
             settings->delay_given = delay->count() > 0;
             try {

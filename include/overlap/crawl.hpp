@@ -41,7 +41,7 @@ struct crawl_progress {
 };
 
 struct crawl_options {
-  /// `http://host[:port]/path?query`; request i fetches base_url + 10 letters.
+  /// `http[s]://host[:port]/path?query`; request i fetches base_url + 10 letters.
   std::string base_url;
   crawl_strategy strategy = crawl_strategy::coroutine;
   std::size_t n = 1000;
@@ -93,6 +93,9 @@ struct crawl_result {
   bool interrupted = false;        // stop_requested ended the run before n requests
   /// The HTTP status of each request that finally failed with an answer, by status.
   std::map<int, std::size_t> failed_statuses;
+  /// For an https:// run: its TLS handshakes, full and resumed, and the failed ones
+  /// (each also counted as a `tls` failure) with the first one's reason.
+  std::optional<tls_handshake_counts> tls;
   std::vector<request_span> timeline; // when options.record_timeline, in completion order
 
   /// overlap::limit_seconds of this run; none when the delay is unknown.
@@ -112,7 +115,8 @@ double limit_seconds(std::size_t n, std::size_t concurrency, std::chrono::millis
 std::optional<std::chrono::milliseconds> delay_in_url(std::string_view base_url) noexcept;
 
 /// Throws std::invalid_argument, with a one-line reason, for options run_crawl
-/// refuses: a base URL that is not an absolute http:// URL, n or concurrency 0, a
+/// refuses: a base URL that is not an absolute http:// or https:// URL, a CA file
+/// (tls.ca_file) that does not load, n or concurrency 0, a
 /// timeout that is not positive, a negative delay, a delay that disagrees with the
 /// base URL's `delay=`.
 void validate_crawl_options(const crawl_options& options);

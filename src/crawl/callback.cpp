@@ -63,10 +63,10 @@ private:
     if (const auto ec = conn_->open()) {
       // Out of descriptors, say: fail later, not by recursion (n failures in a row
       // would otherwise nest n calls deep).
-      asio::post(conn_->socket.get_executor(), [this, ec] { fail(http_phase::connect, ec); });
+      asio::post(conn_->stream.get_executor(), [this, ec] { fail(http_phase::connect, ec); });
       return;
     }
-    conn_->socket.async_connect(s_.job.endpoint, [this](const error_code& ec) { on_connect(ec); });
+    conn_->async_connect(s_.job.endpoint, [this](const error_code& ec) { on_connect(ec); });
   }
 
   void on_connect(const error_code& ec) {
@@ -79,7 +79,7 @@ private:
   }
 
   void write() {
-    asio::async_write(conn_->socket, asio::buffer(conn_->request),
+    asio::async_write(conn_->stream, asio::buffer(conn_->request),
                       [this](const error_code& ec, std::size_t) { on_write(ec); });
   }
 
@@ -89,7 +89,7 @@ private:
       return;
     }
     reader_.emplace(conn_->body, s_.pool.body_limit_bytes());
-    http::async_read_response(conn_->socket, conn_->buffer, *reader_, [this](const error_code& ec) { on_read(ec); });
+    http::async_read_response(conn_->stream, conn_->buffer, *reader_, [this](const error_code& ec) { on_read(ec); });
   }
 
   void on_read(const error_code& ec) {
@@ -103,7 +103,7 @@ private:
   }
 
   void fail(http_phase phase, const error_code& ec) {
-    const auto kind = http::classify_failure(phase, ec, conn_->timed_out());
+    const auto kind = conn_->classify(phase, ec);
     s_.pool.give_back(std::move(conn_), false);
     done(attempt_outcome::failed(kind));
   }
@@ -130,7 +130,7 @@ private:
 
 void crawl_callback(crawl_job& job) {
   asio::io_context ctx(1);
-  shared_state s{job, http::connection_pool(ctx.get_executor(), http::body_limit_bytes, job.options.keep_alive)};
+  shared_state s{job, http::connection_pool(ctx.get_executor(), http::body_limit_bytes, job.options.keep_alive, job.tls_peer())};
   const auto chains_count = std::min<std::size_t>(job.options.concurrency, job.options.n);
   std::vector<std::unique_ptr<chain>> chains;
   chains.reserve(chains_count);

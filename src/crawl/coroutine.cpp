@@ -38,6 +38,10 @@ struct coroutine_crawl {
     o.max_connections = j.options.concurrency;
     o.timeout = j.options.timeout;
     o.keep_alive = j.options.keep_alive;
+    if (j.base.tls) {
+      o.tls = j.options.tls;
+      o.tls_server_name = j.base.host; // o.host is the address it resolved to
+    }
     return o;
   }
 
@@ -116,6 +120,7 @@ void crawl_coroutine(crawl_job& job) {
   });
   ctx.run();
   job.connections_opened = cc.session.connections_opened();
+  job.tls_counts = cc.session.tls_counts();
   if (cc.failure) {
     std::rethrow_exception(cc.failure);
   }

@@ -109,7 +109,8 @@ std::optional<std::chrono::milliseconds> request_attempts::after(const attempt_o
 
 crawl_job::crawl_job(const crawl_options& o, http::http_base b, boost::asio::ip::tcp::endpoint e)
     : options(o), base(std::move(b)), endpoint(e), host_header(http::host_header_for(base.host, base.port)),
-      urls(base.target_prefix, o.seed), accounting(o), retry{.retries = o.retries} {}
+      urls(base.target_prefix, o.seed), accounting(o), retry{.retries = o.retries},
+      tls(base.tls ? std::make_unique<http::tls_client>(o.tls) : nullptr) {}
 
 bool crawl_job::may_start(std::uint64_t index) {
   if (index >= options.n) {

@@ -3,6 +3,8 @@
 // accounting (counts, latency histogram, optional timeline, progress) and the retry
 // loop. Each strategy file only decides how requests are driven.
 #include "crawl/url_source.hpp"
+#include "http/client_connection.hpp"
+#include "http/tls_client.hpp"
 #include "http/url.hpp"
 #include "overlap/crawl.hpp"
 #include "overlap/retry_policy.hpp"
@@ -11,6 +13,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 
 namespace overlap::crawl {
@@ -104,6 +107,14 @@ struct crawl_job {
   crawl_accounting accounting;
   retry_policy retry; // options.retries, with the policy's backoff
   std::size_t connections_opened = 0;
+  /// For https://: the run's one TLS client (context, sessions, handshake counts),
+  /// shared by all its connections. Null for http://.
+  std::unique_ptr<http::tls_client> tls;
+  /// Set by a strategy whose client has a TLS client of its own (http_session's).
+  std::optional<tls_handshake_counts> tls_counts;
+
+  /// Where the run's connections go, for a connection_pool (no TLS for http://).
+  http::tls_peer tls_peer() const { return {tls.get(), base.host, base.port}; }
 
   /// Whether request `index` (counted from 0, in start order) may start: it exists and
   /// no stop was requested. Every strategy asks this before taking the next URL.

@@ -2,6 +2,7 @@
 #include "overlap/crawl.hpp"
 
 #include "crawl/crawl_job.hpp"
+#include "http/tls_client.hpp"
 
 #include <boost/asio/io_context.hpp>
 
@@ -100,8 +101,8 @@ void validate_crawl_options(const crawl_options& options) {
   if (options.timeout.count() <= 0 || (options.delay && options.delay->count() < 0)) {
     throw std::invalid_argument("the timeout must be positive and the delay not negative");
   }
-  if (http::parse_http_base(options.base_url).tls) {
-    throw std::invalid_argument("https:// is not supported by the crawler yet");
+  if (http::parse_http_base(options.base_url).tls && !options.tls.ca_file.empty()) {
+    http::tls_client check(options.tls); // throws if the CA file does not load
   }
   const auto in_url = delay_in_url(options.base_url);
   if (options.delay && in_url && *options.delay != *in_url) {
@@ -129,7 +130,11 @@ crawl_result run_crawl(const crawl_options& asked) {
   case crawl_strategy::curl: crawl::crawl_curl(job); break;
   case crawl_strategy::coroutine: crawl::crawl_coroutine(job); break;
   }
-  return job.accounting.take_result(job.connections_opened);
+  auto result = job.accounting.take_result(job.connections_opened);
+  if (job.tls) {
+    result.tls = job.tls_counts ? *job.tls_counts : job.tls->counts();
+  }
+  return result;
 }
 
 crawl_result extrapolate(const crawl_result& measured, std::size_t n) {

@@ -9,6 +9,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
@@ -26,6 +27,7 @@ struct server_context {
   server_stats stats;
   std::unique_ptr<async_semaphore> capacity;  // null when unlimited
   std::unique_ptr<result_store> store;        // null without --store: POST /add only echoes
+  std::unique_ptr<boost::asio::ssl::context> tls; // null without --tls-cert: plain HTTP
   std::atomic<bool> told_records_full{false}; // said once on stderr until a reset
   // Blocking work off the event loops (the metrics file), one job at a time: a flush
   // never stalls other connections, and at most one copy of the records exists.
