@@ -50,6 +50,7 @@ bool is_tls_error(const error_code& ec) noexcept {
 
 std::string tls_failure_reason(SSL* ssl, const error_code& ec) {
   std::string reason;
+  OPENSSL_init_ssl(OPENSSL_INIT_LOAD_SSL_STRINGS | OPENSSL_INIT_LOAD_CRYPTO_STRINGS, nullptr); // once, then a no-op
   if (ec.category() == asio::error::get_ssl_category()) {
     const char* text = ERR_reason_error_string(static_cast<unsigned long>(ec.value()));
     reason = text != nullptr ? text : ec.message();
