@@ -134,9 +134,7 @@ void print_run(const crawl_result& r) {
               r.latency.p99_ms, r.latency.max_ms, r.connections, errors_text(r).c_str());
   if (r.tls) {
     std::printf("TLS: %zu handshakes, %zu resumed%s\n", r.tls->handshakes, r.tls->resumed,
-                r.tls->failed > 0
-                    ? (", " + std::to_string(r.tls->failed) + " failed: " + r.tls->failure).c_str()
-                    : "");
+                r.tls->failed > 0 ? (", " + std::to_string(r.tls->failed) + " failed: " + r.tls->failure).c_str() : "");
   }
   if (!r.delay) {
     std::printf("limit unknown: give --delay or a delay= in the URL\n");

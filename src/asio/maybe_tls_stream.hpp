@@ -41,8 +41,7 @@ public:
     return socket_.async_read_some(buffers, std::forward<Token>(token));
   }
 
-  template <typename ConstBuffers, typename Token>
-  auto async_write_some(const ConstBuffers& buffers, Token&& token) {
+  template <typename ConstBuffers, typename Token> auto async_write_some(const ConstBuffers& buffers, Token&& token) {
     if (tls_) {
       return tls_->async_write_some(buffers, std::forward<Token>(token));
     }

@@ -130,7 +130,8 @@ private:
 
 void crawl_callback(crawl_job& job) {
   asio::io_context ctx(1);
-  shared_state s{job, http::connection_pool(ctx.get_executor(), http::body_limit_bytes, job.options.keep_alive, job.tls_peer())};
+  shared_state s{
+      job, http::connection_pool(ctx.get_executor(), http::body_limit_bytes, job.options.keep_alive, job.tls_peer())};
   const auto chains_count = std::min<std::size_t>(job.options.concurrency, job.options.n);
   std::vector<std::unique_ptr<chain>> chains;
   chains.reserve(chains_count);

@@ -49,7 +49,7 @@ struct http_session::impl {
   tcp::endpoint endpoint;
   std::unique_ptr<http::tls_client> tls; // null for http://
   http::tls_peer peer;                   // where its connections go
-  std::vector<connection_ptr> idle; // most recently used last
+  std::vector<connection_ptr> idle;      // most recently used last
   std::size_t open = 0;
   std::size_t opened = 0;
 

@@ -72,7 +72,8 @@ tls_client::tls_client(const tls_client_options& options) : context_(ssl::contex
     error_code ec;
     context_.load_verify_file(options.ca_file, ec);
     if (ec) {
-      throw std::invalid_argument("cannot load the CA file '" + options.ca_file + "': " + tls_failure_reason(nullptr, ec));
+      throw std::invalid_argument("cannot load the CA file '" + options.ca_file +
+                                  "': " + tls_failure_reason(nullptr, ec));
     }
   } else if (options.verify) {
     context_.set_default_verify_paths();

@@ -21,7 +21,9 @@ std::string tls_failure_reason(SSL* ssl, const boost::system::error_code& ec);
 /// makes the session of a connection freed without a shutdown unresumable, and the
 /// clients drop connections without close_notify (as they close plain ones): call this
 /// before the SSL object goes, or every session would be good for one connection only.
-inline void keep_session_resumable(SSL* ssl) noexcept { SSL_set_shutdown(ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN); }
+inline void keep_session_resumable(SSL* ssl) noexcept {
+  SSL_set_shutdown(ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+}
 
 /// True for errors raised by the TLS layer (OpenSSL's or Asio's SSL stream's).
 bool is_tls_error(const boost::system::error_code& ec) noexcept;

@@ -51,10 +51,10 @@ sink_factory http_sink_factory(const std::string& url, std::size_t max_connectio
   if (parsed.tls) {
     http::tls_client check(tls); // a CA file that does not load: now, not at the first save
   }
-  return [parsed, max_connections, timeout,
-          tls](boost::asio::any_io_executor executor) -> std::unique_ptr<result_sink> {
-    return std::make_unique<http_sink>(std::move(executor), parsed, max_connections, timeout, tls);
-  };
+  return
+      [parsed, max_connections, timeout, tls](boost::asio::any_io_executor executor) -> std::unique_ptr<result_sink> {
+        return std::make_unique<http_sink>(std::move(executor), parsed, max_connections, timeout, tls);
+      };
 }
 
 } // namespace overlap

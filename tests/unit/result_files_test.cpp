@@ -101,9 +101,9 @@ TEST(result_files, a_crawl_result_reads_back_field_for_field) {
   for (auto s : all_crawl_strategies()) {
     body.runs.push_back(a_crawl_run(s));
   }
-  body.runs[1].delay.reset(); // unknown delay: no limit
-  body.runs[2].succeeded = 0; // nothing succeeded: no efficiency, no rate
-  body.runs[3].tls = tls_handshake_counts{.handshakes = 10, .resumed = 9};                   // https://
+  body.runs[1].delay.reset();                                              // unknown delay: no limit
+  body.runs[2].succeeded = 0;                                              // nothing succeeded: no efficiency, no rate
+  body.runs[3].tls = tls_handshake_counts{.handshakes = 10, .resumed = 9}; // https://
   body.runs[4].tls = tls_handshake_counts{.failed = 3, .failure = "certificate verify failed"}; // and refused
   const result_file written{header_for("crawl"), body};
   const auto read = read_back(written);

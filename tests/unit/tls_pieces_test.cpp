@@ -29,16 +29,14 @@ TEST(tls_pieces, any_failure_in_the_handshake_is_tls_but_a_timeout) {
   EXPECT_EQ(http::classify_failure(http_phase::handshake, openssl_error(SSL_R_CERTIFICATE_VERIFY_FAILED), false),
             failure_kind::tls);
   EXPECT_EQ(http::classify_failure(http_phase::handshake, asio::error::connection_reset, false), failure_kind::tls);
-  EXPECT_EQ(http::classify_failure(http_phase::handshake, asio::error::operation_aborted, true),
-            failure_kind::timeout);
+  EXPECT_EQ(http::classify_failure(http_phase::handshake, asio::error::operation_aborted, true), failure_kind::timeout);
 }
 
 TEST(tls_pieces, a_close_without_close_notify_after_the_handshake_is_a_reset) {
   EXPECT_EQ(http::classify_failure(http_phase::read, asio::ssl::error::stream_truncated, false), failure_kind::reset);
   EXPECT_EQ(http::classify_failure(http_phase::read, openssl_error(SSL_R_DECRYPTION_FAILED_OR_BAD_RECORD_MAC), false),
             failure_kind::tls);
-  EXPECT_EQ(http::classify_failure(http_phase::connect, asio::error::connection_refused, false),
-            failure_kind::refused);
+  EXPECT_EQ(http::classify_failure(http_phase::connect, asio::error::connection_refused, false), failure_kind::refused);
 }
 
 TEST(tls_pieces, the_reason_is_openssls_own_words) {
