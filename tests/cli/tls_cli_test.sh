@@ -35,6 +35,7 @@ expect_usage_error serve --port 0 --tls-cert "$work/junk.pem" --tls-key "$key"
 expect_usage_error serve --port 0 --tls-cert "$cert" --tls-key "$work/junk.pem"
 expect_usage_error crawl --url "https://127.0.0.1:1/add?delay=0&" --cacert "$work/missing.pem"
 expect_usage_error crawl --url "https://127.0.0.1:1/add?delay=0&" --cacert "$work/junk.pem"
+expect_usage_error sweep --url "https://127.0.0.1:1/add" --cacert "$work/missing.pem"
 expect_usage_error workload -n 1 --sink "https://127.0.0.1:1/add" --cacert "$work/missing.pem"
 echo "ok: bad certificates, keys and CA files exit 2 with one line"
 
@@ -91,6 +92,10 @@ for strategy in serial callback stackful curl coroutine; do
   grep -q "^TLS: 10 handshakes, 9 resumed$" "$work/out" || fail "$strategy resumption: $(cat "$work/out")"
 done
 echo "ok: with --no-keepalive -c 1 -n 10: 10 handshakes, 9 resumed, in every strategy"
+
+timeout 60 "$overlap" sweep --url "$url/add?name=sweep" --delays 10 -c 1,4 -n 8 --cacert "$cert" \
+  --json "$work/sweep.json" >"$work/out" 2>"$work/err" || fail "sweep over https: $(cat "$work/out" "$work/err")"
+echo "ok: the sweep runs over https"
 
 curl_metrics=$(curl -sk "$url/metrics")
 echo "$curl_metrics" | grep -q '^overlap_tls_handshakes_total{outcome="resumed"} [1-9]' ||
