@@ -75,12 +75,12 @@ wrk_run() {
         awk '/^Requests\/sec:/ {print $2}'
 }
 
-table() { # table TITLE NAME:VALUES... (values space separated)
+table() { # table NAME=VALUES... (values space separated)
     echo "| client | median req/s | min | max |"
     echo "|---|---:|---:|---:|"
     local row name values
     for row in "$@"; do
-        name=${row%%:*}; values=${row#*:}
+        name=${row%%=*}; values=${row#*=}
         # shellcheck disable=SC2086
         printf '| %s | %.0f | %.0f | %.0f |\n' "$name" "$(median $values)" "$(min_of $values)" "$(max_of $values)"
     done
@@ -99,7 +99,7 @@ keepalive_section() {
     done
     echo "## HTTPS, keep-alive, delay 0, C=100: coroutine crawler (N=$n) vs wrk -t1 -c100 -d${WRK_SECONDS}s, $REPEATS runs"
     echo
-    table "overlap crawl --strategy coroutine:$crawler" "wrk:$wrks"
+    table "overlap crawl --strategy coroutine=$crawler" "wrk=$wrks"
     echo
     # shellcheck disable=SC2086
     echo "crawler / wrk (medians): $(ratio "$(median $crawler)" "$(median $wrks)") (goal >= 1.0)"
@@ -122,7 +122,7 @@ close_section() {
     done
     echo "## HTTPS, a new connection per request, delay 0, C=100: coroutine crawler --no-keepalive (N=$n) vs wrk -H 'Connection: close', $REPEATS runs"
     echo
-    table "overlap crawl --strategy coroutine --no-keepalive:$crawler" "wrk -H 'Connection: close':$wrks"
+    table "overlap crawl --strategy coroutine --no-keepalive=$crawler" "wrk -H 'Connection: close'=$wrks"
     echo
     # shellcheck disable=SC2086
     echo "crawler / wrk (medians): $(ratio "$(median $crawler)" "$(median $wrks)") (goal >= 1.2)"
@@ -174,7 +174,7 @@ plain_section() {
     echo "## Plain HTTP, keep-alive, delay 0, N=20,000, C=100 (the same server, this build's): req/s, $REPEATS runs"
     echo
     for key in "this coroutine" "base coroutine" "this curl" "base curl"; do
-        [ -n "${rates[$key]:-}" ] && rows+=("$key:${rates[$key]}")
+        [ -n "${rates[$key]:-}" ] && rows+=("$key=${rates[$key]}")
     done
     table "${rows[@]}"
     echo
