@@ -87,7 +87,7 @@ EOF
 
 # start_server NAME CMD...
 # Runs CMD in the background (stdout -> $BENCH_TMP/NAME.out, stderr -> NAME.err) and
-# waits up to 10 s for its first stdout line `listening on http://HOST:PORT`.
+# waits up to 10 s for its first stdout line `listening on http[s]://HOST:PORT`.
 # Sets SERVER_PID and SERVER_PORT (globals: a $(...) subshell could not track the pid).
 start_server() {
     local name=$1; shift
@@ -100,7 +100,7 @@ start_server() {
     local i line
     for i in $(seq 200); do           # 200 x 50 ms = 10 s
         line=$(head -n 1 "$out" 2>/dev/null || true)
-        if [[ $line =~ ^listening\ on\ http://[^:/]+:([0-9]+) ]]; then
+        if [[ $line =~ ^listening\ on\ https?://[^:/]+:([0-9]+) ]]; then
             SERVER_PORT=${BASH_REMATCH[1]}
             return 0
         fi

@@ -77,6 +77,28 @@ check_url_list() {
   "$crawler" "$work/nonexistent.txt" >"$work/out" 2>"$work/err" || status=$?
   [ "$status" -eq 2 ] && [ "$(wc -l <"$work/err")" -eq 1 ] || fail "missing list: exit $status, $(cat "$work/err")"
   echo "ok: the URL-list crawler counts answers by status"
+
+  # The same list with an HTTPS delay server beside the plain one, trusted by its CA file.
+  bash "$(dirname "$0")/../tests/support/make_test_cert.sh" "$work/tls" >/dev/null
+  "$overlap" serve --port 0 --metrics-file "$work/metrics_tls.json" --tls-cert "$work/tls/cert.pem" \
+    --tls-key "$work/tls/key.pem" >"$work/serve_tls.out" 2>&1 &
+  local tls_pid=$!
+  for _ in $(seq 100); do
+    grep -q "^listening on " "$work/serve_tls.out" && break
+    sleep 0.05
+  done
+  local tls_url
+  tls_url=$(sed -n 's/^listening on //p' "$work/serve_tls.out")
+  case "$tls_url" in https://*) ;; *) kill "$tls_pid"; fail "serve --tls-cert: $(cat "$work/serve_tls.out")" ;; esac
+  printf '%s\n%s\n%s\n' "$tls_url/add?name=s&delay=1&" "$url/add?name=p&delay=1&" "$tls_url/add?name=t&delay=1&" \
+    >"$work/mixed.txt"
+  status=0
+  "$crawler" "$work/mixed.txt" 2 "$work/tls/cert.pem" >"$work/out" || status=$?
+  kill "$tls_pid" 2>/dev/null || true
+  [ "$status" -eq 0 ] || fail "https and http in one list: exit $status: $(cat "$work/out")"
+  grep -q "^3 requests in .*: 3 succeeded, 0 failed, 3 body bytes" "$work/out" || fail "mixed list: $(cat "$work/out")"
+  grep -Eq "^  TLS: [12] handshakes" "$work/out" || fail "mixed list, no TLS line: $(cat "$work/out")"
+  echo "ok: the URL-list crawler fetches https:// and http:// in one list"
 }
 
 check_usage() {

@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libboost-context1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libcurl4-openssl-dev libcrypt-dev libcli11-dev libgtest-dev libsqlite3-dev
+  libcurl4-openssl-dev libssl-dev openssl libcrypt-dev libcli11-dev libgtest-dev libsqlite3-dev
   python3 curl
   nginx-light
   nodejs npm

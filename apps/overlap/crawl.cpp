@@ -53,6 +53,8 @@ struct crawl_settings {
   std::string ok_status;
   std::chrono::milliseconds duration{0};
   bool n_given = false;
+  std::string cacert;
+  bool insecure = false;
 };
 
 /// What to fetch, read before anything runs: the URL list, the headers, the body.
@@ -185,6 +187,10 @@ void print_run(const crawl_result& r) {
   if (r.timed) {
     std::printf("stopped starting requests at --duration; %zu started\n", r.n);
   }
+  if (r.tls) {
+    std::printf("TLS: %zu handshakes, %zu resumed%s\n", r.tls->handshakes, r.tls->resumed,
+                r.tls->failed > 0 ? (", " + std::to_string(r.tls->failed) + " failed: " + r.tls->failure).c_str() : "");
+  }
   if (!r.delay) {
     std::printf("limit unknown: the target's delay is not known (only the delay server's URL says it; give "
                 "--delay if the target has one)\n");
@@ -247,6 +253,7 @@ crawl_options base_options(const crawl_settings& s, crawl_request request) {
   o.timeout = s.timeout;
   o.retries = s.retries;
   o.keep_alive = !s.no_keepalive;
+  o.tls = tls_client_options{.verify = !s.insecure, .ca_file = s.cacert};
   o.record_timeline = !s.timeline_file.empty();
   o.seed = s.seed;
   o.stop_requested = interrupt_guard::hook();
@@ -282,6 +289,11 @@ int report_failures(const crawl_settings& s, const std::vector<crawl_result>& ru
       std::fprintf(stderr, "overlap crawl: %.*s: %zu of %zu requests failed after their retries; errors %s\n",
                    static_cast<int>(name.size()), name.data(), r.failed, r.n, errors_text(r).c_str());
       hint = hint || letters_glued_to_a_value(s, r);
+      if (r.tls && r.tls->failed > 0) {
+        std::fprintf(stderr, "overlap crawl: %.*s: TLS handshake failed: %s%s\n", static_cast<int>(name.size()),
+                     name.data(), r.tls->failure.c_str(),
+                     r.tls->failure.find("verify") != std::string::npos ? " (--cacert FILE or --insecure)" : "");
+      }
       status = 1;
     }
   }
@@ -391,7 +403,7 @@ command add_crawl_command(CLI::App& parent) {
                "crawled, as the book does (its URL plus 10 random letters per request).");
   auto* url = app->add_option(
       "--url", s.url,
-      "URL to fetch (http:// only), as written, N times; each {random} in it becomes 10 fresh random letters. "
+      "URL to fetch (http:// or https://), as written, N times; each {random} in it becomes 10 fresh random letters. "
       "The delay server's route (path /add with delay= in the query) gets the letters appended, as the book "
       "does: end it with '&'. Without --url or --urls an embedded delay server is crawled at "
       "/add?name=<strategy>&delay=<delay>&");
@@ -445,6 +457,9 @@ command add_crawl_command(CLI::App& parent) {
       ->check(whole_number(0, 100));
   app->add_flag("--no-keepalive", s.no_keepalive, "A new connection for every request");
   app->add_option("--seed", s.seed, "Seed of the random letters in the URLs (0: random)")->capture_default_str();
+  app->add_option("--cacert", s.cacert,
+                  "https://: trust the certificates in this PEM file instead of the system's store");
+  app->add_flag("-k,--insecure", s.insecure, "https://: accept any certificate (still encrypted; not verified)");
   return {app, [settings, delay, n_option] {
             settings->delay_given = delay->count() > 0;
             settings->n_given = n_option->count() > 0;

@@ -109,7 +109,7 @@ int run_serve(serve_settings& s) {
   std::unique_ptr<delay_server> made;
   try {
     made = listen(s.server);
-  } catch (const std::invalid_argument& e) { // host, metrics file, store: said at start
+  } catch (const std::invalid_argument& e) { // host, metrics file, store, TLS files: said at start
     return refuse(e.what());
   }
   if (!made) {
@@ -168,6 +168,11 @@ command add_serve_command(CLI::App& parent) {
                                 "acknowledged once committed, and a repeated Idempotency-Key is a no-op");
   app->add_flag("--count", s.count_only, "With --store: print how many results the store holds, and exit")
       ->needs(store);
+  auto* cert = app->add_option("--tls-cert", s.server.tls_cert_file,
+                               "Serve HTTPS (TLS 1.2 and 1.3) with this PEM certificate (chain); needs --tls-key");
+  auto* key = app->add_option("--tls-key", s.server.tls_key_file, "The PEM private key of --tls-cert");
+  cert->needs(key);
+  key->needs(cert);
   return {app, [settings] { return run_serve(*settings); }};
 }
 

@@ -48,6 +48,7 @@ struct sweep_settings {
   std::string concurrency = "1:500:25";
   std::string strategy = "coroutine";
   std::string url;
+  bool insecure = false;
   // Above the least time of the default grid (984 s), so that a sweep on the defaults
   // runs whole; a shorter --max-time is said to cut it short before it starts.
   std::chrono::milliseconds max_time{std::chrono::seconds(1800)};
@@ -81,6 +82,17 @@ int run_sweep_command(sweep_settings& s) {
   o.strategy = *parse_crawl_strategy(s.strategy); // validated by the option's check
   o.max_total = std::chrono::ceil<std::chrono::seconds>(s.max_time);
   o.stop_requested = interrupt_guard::hook();
+  o.tls.verify = !s.insecure;
+  if (!s.url.empty()) { // a bad URL or --cacert: one line now, not at the first point
+    crawl_options probe;
+    probe.base_url = s.url;
+    probe.tls = o.tls;
+    try {
+      validate_crawl_options(probe);
+    } catch (const std::invalid_argument& e) {
+      throw usage_error(e.what());
+    }
+  }
   const auto json = s.json_file.empty() ? output_file() : output_file(s.json_file, "--json");
 
   const interrupt_guard interrupt;
@@ -165,6 +177,9 @@ command add_sweep_command(CLI::App& parent) {
       ->capture_default_str()
       ->check(CLI::IsMember(names));
   app->add_option("--url", s.url, "Crawl this base URL (delay=MS& is appended) instead of an embedded server");
+  app->add_option("--cacert", s.options.tls.ca_file,
+                  "https://: trust the certificates in this PEM file instead of the system's store");
+  app->add_flag("-k,--insecure", s.insecure, "https://: accept any certificate (still encrypted; not verified)");
   add_duration_option(*app, "--max-time,--max-seconds", s.max_time,
                       {.plain_unit = std::chrono::seconds(1), .min = std::chrono::seconds(1)},
                       "Stop starting new points after this long");

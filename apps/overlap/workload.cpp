@@ -25,6 +25,8 @@ struct workload_settings {
   std::string mode = "async";
   std::string difficulties = std::to_string(workload_options{}.difficulty); // one cost or a list
   std::string sink_url;
+  tls_client_options sink_tls;
+  bool sink_insecure = false;
   std::chrono::milliseconds post_delay{100};
   std::chrono::milliseconds save_timeout = workload_options{}.save_timeout;
   std::string json_file;
@@ -128,7 +130,8 @@ int run_workload_command(workload_settings& s) {
   std::optional<sink_factory> make_sink;
   if (!s.sink_url.empty()) {
     try {
-      make_sink = http_sink_factory(s.sink_url, s.options.concurrency, s.save_timeout);
+      s.sink_tls.verify = !s.sink_insecure;
+      make_sink = http_sink_factory(s.sink_url, s.options.concurrency, s.save_timeout, s.sink_tls);
     } catch (const std::invalid_argument& e) {
       throw usage_error(std::string("--sink: ") + e.what());
     }
@@ -220,7 +223,13 @@ command add_workload_command(CLI::App& parent) {
                                         {.min = std::chrono::milliseconds(1), .max = std::chrono::hours(1)},
                                         "How long one save attempt may take"));
   ignored.push_back(app->add_option("--sink", s.sink_url,
-                                    "Save to this http:// URL (POST); default: an embedded delay server's /add"));
+                                    "Save to this http:// or https:// URL (POST); default: an embedded delay "
+                                    "server's /add"));
+  ignored.push_back(app->add_option("--cacert", s.sink_tls.ca_file,
+                                    "--sink https://: trust the certificates in this PEM file instead of the "
+                                    "system's store"));
+  ignored.push_back(app->add_flag("-k,--insecure", s.sink_insecure,
+                                  "--sink https://: accept any certificate (still encrypted; not verified)"));
   ignored.push_back(add_duration_option(*app, "--post-delay", s.post_delay, {.max = std::chrono::minutes(1)},
                                         "How long the embedded database takes per save"));
   app->add_option("--json", s.json_file, "Write the results as JSON (docs/FORMATS.md; - for standard output)");

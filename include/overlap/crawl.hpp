@@ -56,7 +56,7 @@ struct status_range {
 
 /// One entry of a URL list: what one request fetches.
 struct crawl_target {
-  std::string url;    ///< absolute http:// URL; `{random}` becomes 10 fresh letters (see below)
+  std::string url;    ///< absolute http:// or https:// URL; `{random}` becomes 10 fresh letters (see below)
   std::string method; ///< empty: crawl_options::method
   /// The request body; none: crawl_options::body.
   std::optional<std::string> body;
@@ -67,7 +67,7 @@ struct crawl_target {
 inline constexpr std::string_view random_placeholder = "{random}";
 
 struct crawl_options {
-  /// `http://host[:port]/path?query`, fetched as written, except that:
+  /// `http[s]://host[:port]/path?query`, fetched as written, except that:
   /// - every `{random}` in it becomes 10 fresh random letters per request;
   /// - a URL of the delay server's route (path `/add` with a `delay=` in the query) and
   ///   no `{random}` gets the letters appended, as the book's crawler does.
@@ -145,6 +145,9 @@ struct crawl_result {
   /// Every request's final answer by status (succeeded or failed); requests that got
   /// no answer are not in it.
   std::map<int, std::size_t> statuses;
+  /// For a run with https:// endpoints: its TLS handshakes, full and resumed, and the
+  /// failed ones (each also counted as a `tls` failure) with the first one's reason.
+  std::optional<tls_handshake_counts> tls;
   std::vector<request_span> timeline; // when options.record_timeline, in completion order
 
   /// overlap::limit_seconds of this run; none when the delay is unknown.
@@ -164,10 +167,10 @@ double limit_seconds(std::size_t n, std::size_t concurrency, std::chrono::millis
 std::optional<std::chrono::milliseconds> delay_in_url(std::string_view base_url) noexcept;
 
 /// Throws std::invalid_argument, with a one-line reason, for options run_crawl
-/// refuses: a URL (base or target) that is not an absolute http:// URL (https:// is
-/// refused too), n or concurrency 0, a timeout or duration that is not positive, a
-/// negative delay, a delay that disagrees with the base URL's `delay=`, a bad method
-/// or header, an empty or inverted status range.
+/// refuses: a URL (base or target) that is not an absolute http:// or https:// URL, a
+/// CA file (tls.ca_file) that does not load, n or concurrency 0, a timeout or duration
+/// that is not positive, a negative delay, a delay that disagrees with the base URL's
+/// `delay=`, a bad method or header, an empty or inverted status range.
 void validate_crawl_options(const crawl_options& options);
 
 /// Runs one crawl on the calling thread and returns when every request has finished.

@@ -30,6 +30,12 @@ struct delay_server_options {
   // and acknowledged only once committed; an Idempotency-Key header makes a retried
   // save a no-op. Empty: POST /add only echoes.
   std::filesystem::path store_file;
+  // Both set: the server speaks HTTPS only (TLS 1.2 and 1.3, session tickets for
+  // resumption): a PEM certificate (chain) and its private key. The handshake must end
+  // within header_timeout. A certificate or key that does not load, or a key that does
+  // not match: std::invalid_argument from the constructor.
+  std::filesystem::path tls_cert_file;
+  std::filesystem::path tls_key_file;
 };
 
 /// One recorded request: wall-clock seconds since the epoch.
@@ -51,7 +57,7 @@ public:
   ~delay_server();
 
   std::uint16_t port() const noexcept;
-  /// "http://HOST:PORT"
+  /// "http://HOST:PORT", or "https://HOST:PORT" with a TLS certificate
   std::string base_url() const;
   const delay_server_options& options() const noexcept;
 

@@ -2,6 +2,7 @@
 // A keep-alive HTTP/1.1 client session for C++20 coroutines: the book's aiohttp
 // ClientSession. Connections are pooled and capped; failures are values, not throws.
 #include "overlap/failure_kind.hpp"
+#include "overlap/tls_options.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -18,8 +19,9 @@
 
 namespace overlap {
 
-/// Where in an exchange a request failed.
-enum class http_phase : unsigned char { connect, write, read };
+/// Where in an exchange a request failed. `handshake`: the TLS handshake of a new
+/// https:// connection, after the TCP connect.
+enum class http_phase : unsigned char { connect, write, read, handshake };
 
 /// One header line to add to a request (`Idempotency-Key: ...`).
 struct http_header {
@@ -62,6 +64,14 @@ struct http_session_options {
   /// The Host header's value. Unset: `host[:port]`; empty: none (the request's own
   /// headers give it).
   std::optional<std::string> host_header;
+  /// Set: https://. Every connection speaks TLS 1.2 or 1.3, checked as these options
+  /// say; one OpenSSL context serves the session, and a new connection resumes the last
+  /// session the server gave (a handshake failure is a `tls` failure in the
+  /// `handshake` phase). Unset: plain http://.
+  std::optional<tls_client_options> tls;
+  /// With tls: the name the server's certificate must carry and SNI sends (the URL's
+  /// host when `host` is an address it resolved to); empty: `host` itself.
+  std::string tls_server_name;
 };
 
 /// A pool of HTTP/1.1 connections to one host.
@@ -82,7 +92,8 @@ struct http_session_options {
 class http_session {
 public:
   /// Resolves `host` now (blocking; a numeric address costs nothing). Throws
-  /// boost::system::system_error if it cannot be resolved.
+  /// boost::system::system_error if it cannot be resolved, std::invalid_argument if
+  /// options.tls names a CA file that cannot be loaded.
   http_session(boost::asio::any_io_executor executor, http_session_options options);
   http_session(const http_session&) = delete;
   http_session& operator=(const http_session&) = delete;
@@ -112,6 +123,8 @@ public:
   std::size_t idle_connections() const noexcept;
   /// Connections opened since construction (how well keep-alive worked).
   std::size_t connections_opened() const noexcept;
+  /// With tls: the handshakes so far (full and resumed) and the failed ones.
+  std::optional<tls_handshake_counts> tls_counts() const;
 
 private:
   struct impl;

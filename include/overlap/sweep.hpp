@@ -33,6 +33,8 @@ struct sweep_options {
   std::vector<std::size_t> concurrencies; // default: 1, 26, ..., 476 (the book's range(1, 500, 25))
   std::size_t n = 500;
   crawl_strategy strategy = crawl_strategy::coroutine;
+  /// For an https:// base URL: how the server's certificate is checked.
+  tls_client_options tls;
   /// The sweep stops starting new points once this much time has passed.
   std::chrono::seconds max_total{900};
   /// Asked before each point and each request (see crawl_options::stop_requested):

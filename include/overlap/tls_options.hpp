@@ -1,5 +1,6 @@
 #pragma once
 // How an overlap client checks the servers it reaches over https://.
+#include <cstddef>
 #include <string>
 
 namespace overlap {
@@ -12,6 +13,14 @@ struct tls_client_options {
   bool verify = true;
   /// A PEM file of trusted certificates, used instead of the system's default store.
   std::string ca_file;
+};
+
+/// What the TLS handshakes of one client run came to.
+struct tls_handshake_counts {
+  std::size_t handshakes = 0; // completed handshakes
+  std::size_t resumed = 0;    // of those, how many resumed an earlier session (no full handshake)
+  std::size_t failed = 0;     // handshakes that failed (each one a `tls` failure)
+  std::string failure;        // OpenSSL's reason for the first failure, empty if none
 };
 
 } // namespace overlap

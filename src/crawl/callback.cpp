@@ -65,10 +65,10 @@ private:
     if (const auto ec = conn_->open()) {
       // Out of descriptors, say: fail later, not by recursion (n failures in a row
       // would otherwise nest n calls deep).
-      asio::post(conn_->socket.get_executor(), [this, ec] { fail(http_phase::connect, ec); });
+      asio::post(conn_->stream.get_executor(), [this, ec] { fail(http_phase::connect, ec); });
       return;
     }
-    conn_->socket.async_connect(endpoint.address, [this](const error_code& ec) { on_connect(ec); });
+    conn_->async_connect(endpoint.address, [this](const error_code& ec) { on_connect(ec); });
   }
 
   void on_connect(const error_code& ec) {
@@ -81,7 +81,7 @@ private:
   }
 
   void write() {
-    asio::async_write(conn_->socket, asio::buffer(conn_->request),
+    asio::async_write(conn_->stream, asio::buffer(conn_->request),
                       [this](const error_code& ec, std::size_t) { on_write(ec); });
   }
 
@@ -91,7 +91,7 @@ private:
       return;
     }
     reader_.emplace(conn_->body, s_.pool.body_limit_bytes(), template_->head);
-    http::async_read_response(conn_->socket, conn_->buffer, *reader_, [this](const error_code& ec) { on_read(ec); });
+    http::async_read_response(conn_->stream, conn_->buffer, *reader_, [this](const error_code& ec) { on_read(ec); });
   }
 
   void on_read(const error_code& ec) {
@@ -105,7 +105,7 @@ private:
   }
 
   void fail(http_phase phase, const error_code& ec) {
-    const auto kind = http::classify_failure(phase, ec, conn_->timed_out());
+    const auto kind = conn_->classify(phase, ec);
     s_.pool.give_back(template_->endpoint, std::move(conn_), false);
     done(attempt_outcome::failed(kind));
   }
@@ -134,7 +134,7 @@ private:
 void crawl_callback(crawl_job& job) {
   asio::io_context ctx(1);
   shared_state s{job, http::connection_pools(ctx.get_executor(), http::body_limit_bytes, job.options.keep_alive,
-                                             job.endpoints.size(), job.options.concurrency)};
+                                             job.tls_peers(), job.options.concurrency)};
   const auto chains_count = std::min<std::size_t>(job.options.concurrency, job.options.n);
   std::vector<std::unique_ptr<chain>> chains;
   chains.reserve(chains_count);

@@ -48,6 +48,10 @@ struct coroutine_crawl {
     o.max_connections = j.options.concurrency;
     o.timeout = j.options.timeout;
     o.keep_alive = j.options.keep_alive;
+    if (endpoint.key.tls) {
+      o.tls = j.options.tls;
+      o.tls_server_name = endpoint.key.host; // o.host is the address it resolved to
+    }
     return o;
   }
 
@@ -76,6 +80,23 @@ struct coroutine_crawl {
     std::size_t total = 0;
     for (const auto& s : sessions) {
       total += s->connections_opened();
+    }
+    return total;
+  }
+
+  /// The https:// sessions' handshakes together; none when no endpoint is https://.
+  std::optional<tls_handshake_counts> tls_counts() const {
+    std::optional<tls_handshake_counts> total;
+    for (const auto& s : sessions) {
+      if (const auto counts = s->tls_counts()) {
+        total = total.value_or(tls_handshake_counts{});
+        total->handshakes += counts->handshakes;
+        total->resumed += counts->resumed;
+        total->failed += counts->failed;
+        if (total->failure.empty()) {
+          total->failure = counts->failure;
+        }
+      }
     }
     return total;
   }
@@ -144,6 +165,7 @@ void crawl_coroutine(crawl_job& job) {
   });
   ctx.run();
   job.connections_opened = cc.connections_opened();
+  job.tls_counts = cc.tls_counts();
   if (cc.failure) {
     std::rethrow_exception(cc.failure);
   }

@@ -107,8 +107,26 @@ std::optional<std::chrono::milliseconds> request_attempts::after(const attempt_o
   return pause;
 }
 
+namespace {
+
+bool any_tls(const std::vector<crawl_endpoint>& endpoints) {
+  return std::any_of(endpoints.begin(), endpoints.end(), [](const crawl_endpoint& e) { return e.key.tls; });
+}
+
+} // namespace
+
 crawl_job::crawl_job(const crawl_options& o, request_source r, std::vector<crawl_endpoint> e)
-    : options(o), requests(std::move(r)), endpoints(std::move(e)), accounting(o), retry{.retries = o.retries} {}
+    : options(o), requests(std::move(r)), endpoints(std::move(e)), accounting(o), retry{.retries = o.retries},
+      tls(any_tls(endpoints) ? std::make_unique<http::tls_client>(o.tls) : nullptr) {}
+
+std::vector<http::tls_peer> crawl_job::tls_peers() const {
+  std::vector<http::tls_peer> peers;
+  peers.reserve(endpoints.size());
+  for (std::size_t i = 0; i < endpoints.size(); ++i) {
+    peers.push_back(tls_peer(i));
+  }
+  return peers;
+}
 
 bool crawl_job::may_start(std::uint64_t index) {
   if (index >= options.n) {

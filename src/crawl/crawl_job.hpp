@@ -1,8 +1,11 @@
 #pragma once
 // What every strategy shares: the options, the endpoints, one request source, one
-// result accounting (counts, latency histogram, optional timeline, progress) and the
-// retry loop. Each strategy file only decides how requests are driven.
+// result accounting (counts, latency histogram, optional timeline, progress), the TLS
+// client of https:// endpoints and the retry loop. Each strategy file only decides how
+// requests are driven.
 #include "crawl/request_source.hpp"
+#include "http/client_connection.hpp"
+#include "http/tls_client.hpp"
 #include "overlap/crawl.hpp"
 #include "overlap/retry_policy.hpp"
 #include "record/latency_histogram.hpp"
@@ -10,6 +13,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 
 namespace overlap::crawl {
@@ -113,6 +117,19 @@ struct crawl_job {
   crawl_accounting accounting;
   retry_policy retry; // options.retries, with the policy's backoff
   std::size_t connections_opened = 0;
+  /// When an endpoint is https://: the run's one TLS client (context, sessions per
+  /// host:port, handshake counts), shared by all its connections. Null otherwise.
+  std::unique_ptr<http::tls_client> tls;
+  /// Set by a strategy whose clients have TLS clients of their own (http_session's).
+  std::optional<tls_handshake_counts> tls_counts;
+
+  /// Where endpoint `i`'s connections go, for a connection_pool (no TLS for http://).
+  http::tls_peer tls_peer(std::size_t i) const {
+    const auto& key = endpoints[i].key;
+    return {key.tls ? tls.get() : nullptr, key.host, key.port};
+  }
+  /// tls_peer of every endpoint, in order.
+  std::vector<http::tls_peer> tls_peers() const;
 
   /// Whether request `index` (counted from 0, in start order) may start: it exists, no
   /// stop was requested and the duration is not over. Every strategy asks this before

@@ -17,6 +17,14 @@ failure_kind kind_of(CURLcode code) noexcept {
   case CURLE_UNSUPPORTED_PROTOCOL:
   case CURLE_BAD_CONTENT_ENCODING:
   case CURLE_FILESIZE_EXCEEDED: return failure_kind::malformed;
+  case CURLE_SSL_CONNECT_ERROR: // the handshake failed
+  case CURLE_PEER_FAILED_VERIFICATION:
+  case CURLE_SSL_CERTPROBLEM:
+  case CURLE_SSL_CIPHER:
+  case CURLE_SSL_CACERT_BADFILE:
+  case CURLE_SSL_ISSUER_ERROR:
+  case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+  case CURLE_SSL_INVALIDCERTSTATUS: return failure_kind::tls;
   default: return failure_kind::reset; // send/receive errors, nothing or part of an answer
   }
 }

@@ -19,6 +19,10 @@
 
 #include <curl/curl.h>
 
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <array>
 #include <memory>
 #include <stdexcept>
 #include <unordered_map>
@@ -47,6 +51,7 @@ struct curl_shard;
 
 struct transfer {
   transfer(asio::io_context& ctx, crawl_job& job) : pause(ctx), request(job, 0) {}
+  std::array<char, CURL_ERROR_SIZE> error{}; // curl's message for a failed transfer
   CURL* easy = nullptr;
   curl_shard* shard = nullptr;
   std::string url;
@@ -87,7 +92,10 @@ private:
   static int on_timer(CURLM*, long timeout_ms, void* self);
   static std::size_t on_body(char*, std::size_t size, std::size_t count, void* t);
   static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* t);
+  static CURLcode on_ssl_context(CURL*, void* ssl_ctx, void* tls);
+  static void on_tls_event(const SSL* ssl, int where, int);
 
+  void use_tls(CURL* e);
   void add_shards();
   void watch(curl_shard& shard, curl_socket_t fd, const std::shared_ptr<watched_socket>& s);
   void act(curl_shard& shard, curl_socket_t fd, int events);
@@ -102,6 +110,7 @@ private:
   std::vector<std::unique_ptr<curl_shard>> shards_;
   std::unordered_map<curl_socket_t, std::shared_ptr<watched_socket>> sockets_;
   std::vector<std::unique_ptr<transfer>> transfers_;
+  CURLSH* share_ = nullptr; // TLS sessions shared by every easy handle, for resumption
   std::uint64_t next_index_ = 0;
   std::size_t completed_ = 0;
   std::size_t opened_ = 0;
@@ -142,6 +151,10 @@ curl_crawl::curl_crawl(crawl_job& job, asio::io_context& ctx) : job_(job), ctx_(
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(http::body_limit_bytes));
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers_);
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L); // a 3xx is an answer, as in every strategy
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error.data());
+    if (job.tls) {
+      use_tls(e);
+    }
     transfers_.push_back(std::move(t));
   }
 }
@@ -176,6 +189,65 @@ curl_crawl::~curl_crawl() {
     curl_multi_cleanup(shard->multi); // closes cached connections through close_socket
   }
   curl_slist_free_all(headers_);
+  if (share_ != nullptr) {
+    curl_share_cleanup(share_);
+  }
+}
+
+// Where an SSL_CTX that curl made finds the run's TLS counts (an index of our own).
+int tls_client_index() {
+  static const int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+// Set on an SSL object once its handshake is counted: TLS 1.3 signals "handshake done"
+// again after each post-handshake message (session tickets).
+int counted_index() {
+  static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+
+/// curl's own TLS (OpenSSL underneath): verification as the options say, and one
+/// session cache for every handle, so that a new connection resumes as the other
+/// strategies' do. The handshakes are counted from OpenSSL's info callback on each
+/// SSL_CTX curl makes.
+void curl_crawl::use_tls(CURL* e) {
+  const auto& tls = job_.options.tls;
+  if (share_ == nullptr) {
+    share_ = curl_share_init();
+    if (share_ == nullptr) {
+      throw std::runtime_error("curl_share_init failed");
+    }
+    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION); // one thread: no lock needed
+  }
+  curl_easy_setopt(e, CURLOPT_SHARE, share_);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, tls.verify ? 1L : 0L);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, tls.verify ? 2L : 0L);
+  if (!tls.ca_file.empty()) {
+    curl_easy_setopt(e, CURLOPT_CAINFO, tls.ca_file.c_str());
+  }
+  curl_easy_setopt(e, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
+  curl_easy_setopt(e, CURLOPT_SSL_SESSIONID_CACHE, 1L);
+  curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, &curl_crawl::on_ssl_context);
+  curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, job_.tls.get());
+}
+
+CURLcode curl_crawl::on_ssl_context(CURL*, void* ssl_ctx, void* tls) {
+  auto* ctx = static_cast<SSL_CTX*>(ssl_ctx);
+  SSL_CTX_set_ex_data(ctx, tls_client_index(), tls);
+  SSL_CTX_set_info_callback(ctx, &curl_crawl::on_tls_event);
+  return CURLE_OK;
+}
+
+void curl_crawl::on_tls_event(const SSL* ssl, int where, int) {
+  if ((where & SSL_CB_HANDSHAKE_DONE) == 0 || SSL_get_ex_data(ssl, counted_index()) != nullptr) {
+    return;
+  }
+  auto* counted = const_cast<SSL*>(ssl); // OpenSSL hands the object over as const; marking it is ours to do
+  SSL_set_ex_data(counted, counted_index(), counted);
+  auto* tls = static_cast<http::tls_client*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), tls_client_index()));
+  if (tls != nullptr) {
+    tls->count_handshake(SSL_session_reused(ssl) == 1);
+  }
 }
 
 void curl_crawl::start() {
@@ -325,9 +397,22 @@ void curl_crawl::collect_done(curl_shard& shard) {
   }
 }
 
+/// In the words the other strategies use (OpenSSL's), with curl's message otherwise.
+std::string tls_failure_reason(const transfer& t, CURLcode code) {
+  long verify = X509_V_OK;
+  curl_easy_getinfo(t.easy, CURLINFO_SSL_VERIFYRESULT, &verify);
+  if (code == CURLE_PEER_FAILED_VERIFICATION && verify != X509_V_OK) {
+    return std::string("certificate verify failed (") + X509_verify_cert_error_string(verify) + ")";
+  }
+  return t.error[0] != '\0' ? t.error.data() : curl_easy_strerror(code);
+}
+
 void curl_crawl::finish(transfer& t, CURLcode code) {
   long status = 0;
   curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
+  if (code != CURLE_OK && job_.tls && kind_of(code) == failure_kind::tls) {
+    job_.tls->count_failure(tls_failure_reason(t, code));
+  }
   const auto pause = t.request.after(t.answer.outcome(code, status));
   if (!pause) {
     next(t);
@@ -376,6 +461,7 @@ void curl_crawl::configure(transfer& t, const request_template& request) {
 
 void curl_crawl::launch(transfer& t) {
   t.answer.clear();
+  t.error[0] = '\0';
   curl_easy_setopt(t.easy, CURLOPT_URL, t.url.c_str());
   curl_multi_add_handle(t.shard->multi, t.easy); // curl asks for a 0 ms timer to start it
 }

@@ -80,9 +80,6 @@ request_template request_source::make_template(const std::string& url, const std
   }
   const auto placeholders = count_of(text, random_placeholder);
   const auto base = http::parse_http_base(replace_all(text, random_placeholder, encoded_placeholder));
-  if (base.tls) {
-    throw std::invalid_argument("https:// is not supported by the crawler yet: '" + url + "'");
-  }
   request_template t;
   t.method = method;
   t.head = method == "HEAD";

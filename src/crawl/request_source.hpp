@@ -15,7 +15,8 @@
 namespace overlap::crawl {
 
 /// Where connections go: requests to the same key share a pool. `tls` is part of the
-/// key so that http:// and https:// to one host never share a connection.
+/// key so that http:// and https:// to one host never share a connection (nor a TLS
+/// session: sessions are kept per host:port of https:// endpoints only).
 struct endpoint_key {
   bool tls = false;
   std::string host;
@@ -36,7 +37,7 @@ struct request_template {
 
 class request_source {
 public:
-  /// Throws std::invalid_argument for a URL that is not http://, a bad method, a
+  /// Throws std::invalid_argument for a URL that is not http:// or https://, a bad method, a
   /// `{random}` outside the path and query.
   explicit request_source(const crawl_options& options);
 

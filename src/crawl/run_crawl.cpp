@@ -3,6 +3,7 @@
 
 #include "crawl/crawl_job.hpp"
 #include "http/request_text.hpp"
+#include "http/tls_client.hpp"
 #include "http/url.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -133,6 +134,9 @@ void validate_crawl_options(const crawl_options& options) {
   if (options.duration && options.duration->count() <= 0) {
     throw std::invalid_argument("the duration must be positive");
   }
+  if (!options.tls.ca_file.empty()) {
+    http::tls_client check(options.tls); // throws if the CA file does not load
+  }
   if (options.ok_statuses.empty()) {
     throw std::invalid_argument("no status counts as success: give at least one range");
   }
@@ -172,7 +176,11 @@ crawl_result run_crawl(const crawl_options& asked) {
   case crawl_strategy::curl: crawl::crawl_curl(job); break;
   case crawl_strategy::coroutine: crawl::crawl_coroutine(job); break;
   }
-  return job.accounting.take_result(job.connections_opened);
+  auto result = job.accounting.take_result(job.connections_opened);
+  if (job.tls) {
+    result.tls = job.tls_counts ? *job.tls_counts : job.tls->counts();
+  }
+  return result;
 }
 
 crawl_result extrapolate(const crawl_result& measured, std::size_t n) {

@@ -38,8 +38,8 @@ constexpr std::size_t stack_bytes = 64 * 1024;
 /// crawl_stackful runs the loop dry before it returns.
 struct stackful_crawl {
   stackful_crawl(crawl_job& j, asio::io_context& ctx)
-      : job(j), pool(ctx.get_executor(), http::body_limit_bytes, j.options.keep_alive, j.endpoints.size(),
-                     j.options.concurrency),
+      : job(j),
+        pool(ctx.get_executor(), http::body_limit_bytes, j.options.keep_alive, j.tls_peers(), j.options.concurrency),
         limit(ctx.get_executor(), j.options.concurrency), stacks(stack_bytes) {}
 
   crawl_job& job;
@@ -68,26 +68,26 @@ attempt_outcome exchange(stackful_crawl& sc, const request_template& t, const st
   c->start_deadline(sc.job.options.timeout);
   error_code ec;
   auto fail = [&](http_phase phase) {
-    const auto out = attempt_outcome::failed(http::classify_failure(phase, ec, c->timed_out()));
+    const auto out = attempt_outcome::failed(c->classify(phase, ec));
     sc.pool.give_back(t.endpoint, std::move(c), false);
     return out;
   };
   if (!c->connected) {
     ec = c->open();
     if (!ec) {
-      c->socket.async_connect(endpoint.address, yield[ec]);
+      c->async_connect(endpoint.address, yield[ec]);
     }
     if (ec) {
       return fail(http_phase::connect);
     }
     c->connected = true;
   }
-  asio::async_write(c->socket, asio::buffer(c->request), yield[ec]);
+  asio::async_write(c->stream, asio::buffer(c->request), yield[ec]);
   if (ec) {
     return fail(http_phase::write);
   }
   http::response_reader reader(c->body, http::body_limit_bytes, t.head);
-  http::async_read_response(c->socket, c->buffer, reader, yield[ec]);
+  http::async_read_response(c->stream, c->buffer, reader, yield[ec]);
   if (ec) {
     return fail(http_phase::read);
   }

@@ -140,6 +140,7 @@ std::vector<sweep_point> run_sweep(const sweep_options& options,
       crawl.n = options.n;
       crawl.concurrency = concurrency;
       crawl.delay = delay;
+      crawl.tls = options.tls;
       crawl.stop_requested = options.stop_requested;
       crawl.on_progress = options.on_progress;
       const auto result = run_crawl(crawl);

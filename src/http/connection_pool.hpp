@@ -11,8 +11,11 @@ namespace overlap::http {
 
 class connection_pool {
 public:
-  connection_pool(boost::asio::any_io_executor executor, std::size_t body_limit_bytes, bool keep_alive)
-      : executor_(std::move(executor)), body_limit_bytes_(body_limit_bytes), keep_alive_(keep_alive) {}
+  /// New connections speak TLS to `tls` when it has a client (https://).
+  connection_pool(boost::asio::any_io_executor executor, std::size_t body_limit_bytes, bool keep_alive,
+                  tls_peer tls = {})
+      : executor_(std::move(executor)), body_limit_bytes_(body_limit_bytes), keep_alive_(keep_alive),
+        tls_(std::move(tls)) {}
 
   /// The most recently idle connection, or a new (unconnected) one.
   std::shared_ptr<client_connection> take() {
@@ -22,7 +25,7 @@ public:
       return c;
     }
     ++opened_;
-    return std::make_shared<client_connection>(executor_, body_limit_bytes_);
+    return std::make_shared<client_connection>(executor_, body_limit_bytes_, tls_);
   }
 
   /// Keeps `c` for the next request if the exchange allowed it, else closes it.
@@ -64,6 +67,7 @@ private:
   boost::asio::any_io_executor executor_;
   std::size_t body_limit_bytes_;
   bool keep_alive_;
+  tls_peer tls_;
   std::vector<std::shared_ptr<client_connection>> idle_;
   std::size_t opened_ = 0;
 };

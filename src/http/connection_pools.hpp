@@ -11,15 +11,16 @@ namespace overlap::http {
 
 class connection_pools {
 public:
-  /// `endpoints` pools; at most `max_open` connections open at once, busy or idle
-  /// (the strategies cap requests in flight at max_open too, so a new connection is
-  /// always possible once an idle one elsewhere is closed).
+  /// One pool per endpoint, whose connections go to `peers[i]` (TLS when it has a
+  /// client); at most `max_open` connections open at once, busy or idle (the
+  /// strategies cap requests in flight at max_open too, so a new connection is always
+  /// possible once an idle one elsewhere is closed).
   connection_pools(const boost::asio::any_io_executor& executor, std::size_t body_limit_bytes, bool keep_alive,
-                   std::size_t endpoints, std::size_t max_open)
+                   const std::vector<tls_peer>& peers, std::size_t max_open)
       : max_open_(max_open) {
-    pools_.reserve(endpoints);
-    for (std::size_t i = 0; i < endpoints; ++i) {
-      pools_.emplace_back(executor, body_limit_bytes, keep_alive);
+    pools_.reserve(peers.size());
+    for (const auto& peer : peers) {
+      pools_.emplace_back(executor, body_limit_bytes, keep_alive, peer);
     }
   }
 

@@ -36,6 +36,10 @@ struct http_session::impl {
     const auto results = resolver.resolve(options.host, std::to_string(options.port));
     endpoint = results.begin()->endpoint();
     idle.reserve(options.max_connections);
+    if (options.tls) {
+      tls = std::make_unique<http::tls_client>(*options.tls);
+      peer = {tls.get(), options.tls_server_name.empty() ? options.host : options.tls_server_name, options.port};
+    }
   }
 
   asio::any_io_executor executor;
@@ -43,7 +47,9 @@ struct http_session::impl {
   async_semaphore slots; // one unit per connection that may exist
   std::string host_header;
   tcp::endpoint endpoint;
-  std::vector<connection_ptr> idle; // most recently used last
+  std::unique_ptr<http::tls_client> tls; // null for http://
+  http::tls_peer peer;                   // where its connections go
+  std::vector<connection_ptr> idle;      // most recently used last
   std::size_t open = 0;
   std::size_t opened = 0;
 
@@ -55,7 +61,7 @@ struct http_session::impl {
     }
     ++open;
     ++opened;
-    return std::make_shared<http::client_connection>(executor, options.body_limit_bytes);
+    return std::make_shared<http::client_connection>(executor, options.body_limit_bytes, peer);
   }
 
   void give_back(connection_ptr c, bool reusable) {
@@ -77,13 +83,13 @@ struct http_session::impl {
 asio::awaitable<http_response> http_session::impl::exchange(http::client_connection& c, bool head) {
   http_response response;
   auto fail = [&](http_phase phase, const error_code& ec) {
-    response.failure = http_response::failure_info{phase, http::classify_failure(phase, ec, c.timed_out()), ec};
+    response.failure = http_response::failure_info{c.phase_of(phase), c.classify(phase, ec), ec};
   };
   c.start_deadline(options.timeout);
   if (!c.connected) {
     error_code ec = c.open();
     if (!ec) {
-      std::tie(ec) = co_await c.socket.async_connect(endpoint, use_tuple);
+      std::tie(ec) = co_await c.async_connect(endpoint, use_tuple);
     }
     if (ec) {
       fail(http_phase::connect, ec);
@@ -91,13 +97,13 @@ asio::awaitable<http_response> http_session::impl::exchange(http::client_connect
     }
     c.connected = true;
   }
-  auto [wec, written] = co_await asio::async_write(c.socket, asio::buffer(c.request), use_tuple);
+  auto [wec, written] = co_await asio::async_write(c.stream, asio::buffer(c.request), use_tuple);
   if (wec) {
     fail(http_phase::write, wec);
     co_return response;
   }
   http::response_reader reader(c.body, options.body_limit_bytes, head);
-  auto [rec] = co_await http::async_read_response(c.socket, c.buffer, reader, use_tuple);
+  auto [rec] = co_await http::async_read_response(c.stream, c.buffer, reader, use_tuple);
   if (rec) {
     fail(http_phase::read, rec);
     co_return response;
@@ -167,5 +173,12 @@ void http_session::close() {
 std::size_t http_session::open_connections() const noexcept { return impl_->open; }
 std::size_t http_session::idle_connections() const noexcept { return impl_->idle.size(); }
 std::size_t http_session::connections_opened() const noexcept { return impl_->opened; }
+
+std::optional<tls_handshake_counts> http_session::tls_counts() const {
+  if (!impl_->tls) {
+    return std::nullopt;
+  }
+  return impl_->tls->counts();
+}
 
 } // namespace overlap

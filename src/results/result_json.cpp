@@ -78,6 +78,31 @@ std::map<int, std::size_t> read_statuses(const record::fields& f, std::string_vi
   return statuses;
 }
 
+json::object tls_json(const tls_handshake_counts& t) {
+  json::object out{{"handshakes", t.handshakes}, {"resumed", t.resumed}, {"failed", t.failed}};
+  if (!t.failure.empty()) {
+    out["failure"] = t.failure;
+  }
+  return out;
+}
+
+// "tls" is optional: present for https:// runs only.
+std::optional<tls_handshake_counts> read_tls(const record::fields& f) {
+  if (f.optional_object("tls") == nullptr) {
+    return std::nullopt;
+  }
+  const auto t = f.child("tls");
+  tls_handshake_counts counts;
+  counts.handshakes = static_cast<std::size_t>(count_at(t, "handshakes"));
+  counts.resumed = static_cast<std::size_t>(count_at(t, "resumed"));
+  counts.failed = static_cast<std::size_t>(count_at(t, "failed"));
+  if (counts.resumed > counts.handshakes) {
+    t.fail("resumed", "more than the handshakes");
+  }
+  counts.failure = t.optional_string("failure").value_or("");
+  return counts;
+}
+
 } // namespace
 
 void tag_invoke(const json::value_from_tag&, json::value& out, const latency_summary& l) {
@@ -110,6 +135,9 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const crawl_resul
   o["errors_by_kind"] = failure_counts_json(r.errors_by_kind);
   o["retries"] = r.retries;
   o["connections"] = r.connections;
+  if (r.tls) {
+    o["tls"] = tls_json(*r.tls);
+  }
   o["latency_ms"] = json::value_from(r.latency);
   out = std::move(o);
 }
@@ -202,6 +230,7 @@ crawl_result read_crawl_run(const record::fields& f) {
   r.errors_by_kind = read_failure_counts(f);
   r.retries = count_at(f, "retries");
   r.connections = count_at(f, "connections");
+  r.tls = read_tls(f);
   const auto latency = f.child("latency_ms");
   r.latency = {latency.required_number("p50"), latency.required_number("p90"), latency.required_number("p99"),
                latency.required_number("max")};

@@ -16,7 +16,34 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t watch_read_bytes = 4096;
 } // namespace
 
-asio::awaitable<void> until_client_leaves(tcp::socket& socket, boost::beast::flat_buffer& buffer) {
+namespace {
+
+/// Over TLS the bytes that arrive must go through the TLS layer: a read it is, until
+/// the wait it guards is over and cancels it (or the client closes).
+asio::awaitable<void> until_tls_client_leaves(maybe_tls_stream::tls_stream& tls, boost::beast::flat_buffer& buffer) {
+  for (;;) {
+    const std::size_t room = buffer.max_size() - buffer.size();
+    if (room == 0) {
+      asio::steady_timer forever(co_await asio::this_coro::executor, steady::time_point::max());
+      co_await forever.async_wait(use_tuple);
+      co_return;
+    }
+    auto [ec, n] = co_await tls.async_read_some(buffer.prepare(std::min(room, watch_read_bytes)), use_tuple);
+    if (ec) {
+      co_return; // cancelled (the wait is over), end of stream or reset
+    }
+    buffer.commit(n);
+  }
+}
+
+} // namespace
+
+asio::awaitable<void> until_client_leaves(maybe_tls_stream& stream, boost::beast::flat_buffer& buffer) {
+  if (stream.tls() != nullptr) {
+    co_await until_tls_client_leaves(*stream.tls(), buffer);
+    co_return;
+  }
+  auto& socket = stream.socket();
   for (;;) {
     // A wait, not a read: it re-arms the descriptor (one epoll_ctl), so a close that
     // arrived before it began is seen at once.

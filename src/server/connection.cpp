@@ -81,11 +81,24 @@ asio::awaitable<void> answer_read_error(connection_state& st, shard& sh, const e
   ex.body = std::string(reason_phrase(status)) + ": " +
             (reader.refusal().empty() ? ec.message() : std::string(reader.refusal())) + "\n";
   format_response(ex.response, response_head{.status = status, .keep_alive = false}, ex.body);
-  co_await write_fully(st.socket, ex.response);
+  co_await write_fully(st.stream, ex.response);
+}
+
+/// The TLS handshake of a new connection, within the header timeout (the watchdog
+/// closes the socket if it passes). Counted by outcome.
+asio::awaitable<bool> handshake(connection_state& st, shard& sh) {
+  move_deadline(st, steady::now() + sh.ctx.options.header_timeout);
+  auto& tls = *st.stream.tls();
+  auto [ec] = co_await tls.async_handshake(maybe_tls_stream::tls_stream::server, use_tuple);
+  sh.ctx.stats.tls_handshake(sh.index, !ec, !ec && SSL_session_reused(tls.native_handle()) == 1);
+  co_return !ec;
 }
 
 asio::awaitable<void> read_requests(connection_state& st, shard& sh) {
   const auto& options = sh.ctx.options;
+  if (sh.ctx.tls && !co_await handshake(st, sh)) {
+    co_return;
+  }
   boost::beast::flat_buffer buffer(buffer_limit_bytes);
   exchange ex;
   bool first = true; // a connection that never sends a byte gets the header timeout only
@@ -96,7 +109,7 @@ asio::awaitable<void> read_requests(connection_state& st, shard& sh) {
       }
       st.idle = true;
       move_deadline(st, steady::now() + (first ? options.header_timeout : options.idle_timeout));
-      auto [ec, n] = co_await st.socket.async_read_some(buffer.prepare(first_read_bytes), use_tuple);
+      auto [ec, n] = co_await st.stream.async_read_some(buffer.prepare(first_read_bytes), use_tuple);
       st.idle = false;
       if (ec) {
         co_return;
@@ -109,7 +122,7 @@ asio::awaitable<void> read_requests(connection_state& st, shard& sh) {
     reader.header_limit(header_limit_bytes);
     reader.body_limit(body_limit_bytes);
     reader.eager(true);
-    if (auto ec = co_await read_request(st.socket, buffer, reader)) {
+    if (auto ec = co_await read_request(st.stream, buffer, reader)) {
       co_await answer_read_error(st, sh, ec, reader, ex);
       co_return;
     }
@@ -126,7 +139,7 @@ asio::awaitable<void> read_requests(connection_state& st, shard& sh) {
   }
 }
 
-void close_socket(tcp::socket& socket) {
+void close_socket(tcp::socket& socket) { // no TLS close_notify: the client reads no further anyway
   error_code ignored;
   socket.shutdown(tcp::socket::shutdown_both, ignored);
   socket.close(ignored);
@@ -138,9 +151,12 @@ asio::awaitable<void> serve_connection(tcp::socket socket, shard& sh) {
   error_code ignored;
   socket.non_blocking(true, ignored); // write_fully tries a write at once
   connection_state st(std::move(socket));
+  if (sh.ctx.tls) {
+    st.stream.use_tls(*sh.ctx.tls);
+  }
   registration registered(sh, st);
   co_await (read_requests(st, sh) || watch_deadline(st, sh.ctx.options.header_timeout));
-  close_socket(st.socket);
+  close_socket(st.stream.socket());
 }
 
 void drop_shard_connections(shard& sh) {

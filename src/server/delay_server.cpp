@@ -2,6 +2,7 @@
 
 #include "server/metrics_file.hpp"
 #include "server/server_state.hpp"
+#include "server/tls_context.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -54,6 +55,9 @@ void validate(const delay_server_options& o) {
   if (auto problem = server::metrics_file_problem(o.metrics_file); !problem.empty()) {
     throw std::invalid_argument("metrics file: " + problem);
   }
+  if (o.tls_cert_file.empty() != o.tls_key_file.empty()) {
+    throw std::invalid_argument("a TLS certificate needs its key, and a key its certificate");
+  }
 }
 
 /// The host as an address: a literal one, or the first address a name resolves to.
@@ -88,6 +92,9 @@ delay_server::delay_server(delay_server_options options) {
   validate(options);
   impl_ = std::make_unique<impl>(std::move(options));
   const auto& o = impl_->ctx.options;
+  if (!o.tls_cert_file.empty()) {
+    impl_->ctx.tls = server::load_tls_context(o.tls_cert_file, o.tls_key_file);
+  }
   tcp::endpoint endpoint(host_address(o.host), o.port);
   for (unsigned i = 0; i < o.threads; ++i) {
     auto sh = std::make_unique<server::shard>(impl_->ctx, i);
@@ -128,7 +135,7 @@ std::uint16_t delay_server::port() const noexcept { return impl_->port; }
 std::string delay_server::base_url() const {
   const auto& host = impl_->ctx.options.host;
   const bool v6 = host.find(':') != std::string::npos;
-  return "http://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(impl_->port);
+  return (impl_->ctx.tls ? "https://" : "http://") + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(impl_->port);
 }
 
 const delay_server_options& delay_server::options() const noexcept { return impl_->ctx.options; }

@@ -1,6 +1,7 @@
 #pragma once
 // What a route handler works with: the connection (to watch it and answer on it) and
 // the request it read. Shared by connection.cpp (the read loop) and route_handlers.cpp.
+#include "asio/maybe_tls_stream.hpp"
 #include "server/http_response.hpp"
 #include "server/query.hpp"
 #include "server/request_reader.hpp"
@@ -22,9 +23,9 @@ using steady = std::chrono::steady_clock;
 
 /// What the shard and the watchdog need to see of a connection.
 struct connection_state {
-  explicit connection_state(boost::asio::ip::tcp::socket s) : socket(std::move(s)), watchdog(socket.get_executor()) {}
+  explicit connection_state(boost::asio::ip::tcp::socket s) : stream(std::move(s)), watchdog(stream.get_executor()) {}
 
-  boost::asio::ip::tcp::socket socket;
+  maybe_tls_stream stream; // TLS when the server has a certificate
   boost::asio::steady_timer watchdog;
   // Moved forward as the connection goes; the watchdog closes it once this passes.
   steady::time_point deadline = steady::time_point::max();
@@ -70,7 +71,6 @@ boost::asio::awaitable<request_end> send_answer(request_context& rc, route label
 /// Completes when the client has gone (end of stream or reset), reading what it sends
 /// meanwhile (a pipelined request) into the connection's buffer. Never completes while
 /// that buffer is full. Cancel it once the wait it guards is over.
-boost::asio::awaitable<void> until_client_leaves(boost::asio::ip::tcp::socket& socket,
-                                                 boost::beast::flat_buffer& buffer);
+boost::asio::awaitable<void> until_client_leaves(maybe_tls_stream& stream, boost::beast::flat_buffer& buffer);
 
 } // namespace overlap::server

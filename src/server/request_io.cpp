@@ -1,6 +1,7 @@
 #include "server/request_io.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
@@ -17,7 +18,7 @@ constexpr std::size_t read_chunk_bytes = 4096;
 constexpr std::string_view continue_response = "HTTP/1.1 100 Continue\r\n\r\n";
 } // namespace
 
-asio::awaitable<error_code> read_request(asio::ip::tcp::socket& socket, boost::beast::flat_buffer& buffer,
+asio::awaitable<error_code> read_request(maybe_tls_stream& stream, boost::beast::flat_buffer& buffer,
                                          request_reader& reader) {
   bool answered_continue = false;
   std::size_t header_bytes = 0; // of the header consumed so far
@@ -47,7 +48,7 @@ asio::awaitable<error_code> read_request(asio::ip::tcp::socket& socket, boost::b
     }
     if (reader.is_header_done() && reader.expects_continue() && !answered_continue) {
       answered_continue = true;
-      if (auto ec = co_await write_fully(socket, continue_response)) {
+      if (auto ec = co_await write_fully(stream, continue_response)) {
         co_return ec;
       }
     }
@@ -55,8 +56,8 @@ asio::awaitable<error_code> read_request(asio::ip::tcp::socket& socket, boost::b
     if (room == 0) {
       co_return http::error::buffer_overflow;
     }
-    auto [ec, n] = co_await socket.async_read_some(buffer.prepare(std::min(room, read_chunk_bytes)), use_tuple);
-    if (ec == asio::error::eof) {
+    auto [ec, n] = co_await stream.async_read_some(buffer.prepare(std::min(room, read_chunk_bytes)), use_tuple);
+    if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
       co_return reader.got_some() ? http::error::partial_message : http::error::end_of_stream;
     }
     if (ec) {
@@ -66,7 +67,12 @@ asio::awaitable<error_code> read_request(asio::ip::tcp::socket& socket, boost::b
   }
 }
 
-asio::awaitable<error_code> write_fully(asio::ip::tcp::socket& socket, std::string_view data) {
+asio::awaitable<error_code> write_fully(maybe_tls_stream& stream, std::string_view data) {
+  if (stream.tls() != nullptr) {
+    auto [tls_ec, written] = co_await asio::async_write(*stream.tls(), asio::buffer(data), use_tuple);
+    co_return tls_ec;
+  }
+  auto& socket = stream.socket();
   error_code ec;
   const auto sent = socket.write_some(asio::buffer(data), ec);
   if (!ec && sent == data.size()) {

@@ -1,5 +1,6 @@
 #pragma once
 // Reading a request and writing an answer on the delay server's hot path.
+#include "asio/maybe_tls_stream.hpp"
 #include "server/request_reader.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -18,12 +19,12 @@ namespace overlap::server {
 /// Returns end_of_stream if the peer closed before a byte, partial_message if it
 /// closed mid-request, a parse error, or the socket's error.
 boost::asio::awaitable<boost::system::error_code>
-read_request(boost::asio::ip::tcp::socket& socket, boost::beast::flat_buffer& buffer, request_reader& reader);
+read_request(maybe_tls_stream& stream, boost::beast::flat_buffer& buffer, request_reader& reader);
 
-/// Writes all of `data`. It first tries at once on the non-blocking socket (a small
-/// answer nearly always fits the send buffer) and waits for writability only for what
-/// did not fit, which saves a trip through the scheduler per answer.
-boost::asio::awaitable<boost::system::error_code> write_fully(boost::asio::ip::tcp::socket& socket,
-                                                              std::string_view data);
+/// Writes all of `data`. On a plain connection it first tries at once on the
+/// non-blocking socket (a small answer nearly always fits the send buffer) and waits
+/// for writability only for what did not fit, which saves a trip through the scheduler
+/// per answer. Over TLS the write is encrypted first, as one asynchronous write.
+boost::asio::awaitable<boost::system::error_code> write_fully(maybe_tls_stream& stream, std::string_view data);
 
 } // namespace overlap::server

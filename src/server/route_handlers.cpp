@@ -45,7 +45,7 @@ asio::awaitable<bool> sleep_for(shard& sh, std::chrono::milliseconds delay) {
 
 /// Sleeps `delay` unless the client leaves first.
 asio::awaitable<wait_end> sleep_watching(request_context& rc, std::chrono::milliseconds delay) {
-  auto r = co_await (sleep_for(rc.sh, delay) || until_client_leaves(rc.st.socket, rc.buffer));
+  auto r = co_await (sleep_for(rc.sh, delay) || until_client_leaves(rc.st.stream, rc.buffer));
   if (r.index() == 1) {
     co_return wait_end::client_left;
   }
@@ -71,7 +71,7 @@ asio::awaitable<wait_end> admit(request_context& rc, semaphore_permit& permit) {
     permit = semaphore_permit(*gate);
     co_return wait_end::done;
   }
-  auto r = co_await (acquire_into(*gate, permit) || until_client_leaves(rc.st.socket, rc.buffer));
+  auto r = co_await (acquire_into(*gate, permit) || until_client_leaves(rc.st.stream, rc.buffer));
   if (r.index() == 1) {
     co_return wait_end::client_left;
   }
@@ -163,7 +163,7 @@ asio::awaitable<request_end> handle_save(request_context& rc) {
     auto r =
         co_await ((sleep_for(rc.sh, ctx.options.post_delay) &&
                    ctx.store->async_save(rc.ex.request.idempotency_key, rc.ex.request.body, asio::use_awaitable)) ||
-                  until_client_leaves(rc.st.socket, rc.buffer));
+                  until_client_leaves(rc.st.stream, rc.buffer));
     if (r.index() == 1) { // the save may still commit: a retry with its key is answered from the store
       co_return given_up(rc, wait_end::client_left);
     }
@@ -216,7 +216,7 @@ asio::awaitable<request_end> stream_file(request_context& rc, const written_reco
   format_head(rc.ex.response, head, file.size);
   rc.sh.ctx.stats.count_request(rc.sh.index, route::flush, head.status);
   rc.st.deadline = steady::now() + rc.sh.ctx.options.header_timeout;
-  if (co_await write_fully(rc.st.socket, rc.ex.response)) {
+  if (co_await write_fully(rc.st.stream, rc.ex.response)) {
     co_return request_end::unwritten;
   }
   auto& piece = rc.ex.body;
@@ -227,7 +227,7 @@ asio::awaitable<request_end> stream_file(request_context& rc, const written_reco
       co_return request_end::unwritten; // cannot happen short of a disk error: the client sees a short answer
     }
     rc.st.deadline = steady::now() + rc.sh.ctx.options.header_timeout; // each piece must be taken in time
-    if (co_await write_fully(rc.st.socket, std::string_view(piece.data(), static_cast<std::size_t>(n)))) {
+    if (co_await write_fully(rc.st.stream, std::string_view(piece.data(), static_cast<std::size_t>(n)))) {
       co_return request_end::unwritten;
     }
     offset += static_cast<std::size_t>(n);
@@ -274,7 +274,7 @@ asio::awaitable<request_end> send_answer(request_context& rc, route label, int s
   format_response(rc.ex.response, head, body);
   rc.sh.ctx.stats.count_request(rc.sh.index, label, head.status);
   rc.st.deadline = steady::now() + rc.sh.ctx.options.header_timeout; // the client must read the answer
-  if (co_await write_fully(rc.st.socket, rc.ex.response)) {
+  if (co_await write_fully(rc.st.stream, rc.ex.response)) {
     co_return request_end::unwritten;
   }
   co_return head.keep_alive ? request_end::keep_going : request_end::close;

@@ -3,6 +3,7 @@
 #include "record/json_text.hpp"
 
 #include <algorithm>
+#include <string_view>
 
 namespace overlap::server {
 
@@ -19,6 +20,7 @@ std::size_t status_slot(int status) noexcept {
 
 constexpr auto relaxed = std::memory_order_relaxed;
 constexpr std::size_t route_count = static_cast<std::size_t>(route::count);
+constexpr std::array<const char*, 3> tls_outcomes{"full", "resumed", "failed"};
 
 } // namespace
 
@@ -30,6 +32,7 @@ struct alignas(64) server_stats::shard {
   std::atomic<std::uint64_t> connection_failures{0};
   std::atomic<std::uint64_t> accept_failures{0};
   std::atomic<std::uint64_t> abandoned{0};
+  std::array<std::atomic<std::uint64_t>, 3> tls_handshakes{}; // by tls_outcomes
   std::array<std::atomic<std::uint64_t>, overshoot_bounds_seconds.size() + 1> overshoot_buckets{};
   std::atomic<std::int64_t> overshoot_sum_ns{0};
 };
@@ -52,6 +55,22 @@ void server_stats::request_finished(unsigned s) noexcept { shards_[s]->in_flight
 void server_stats::connection_failed(unsigned s) noexcept { shards_[s]->connection_failures.fetch_add(1, relaxed); }
 void server_stats::accept_failed(unsigned s) noexcept { shards_[s]->accept_failures.fetch_add(1, relaxed); }
 void server_stats::request_abandoned(unsigned s) noexcept { shards_[s]->abandoned.fetch_add(1, relaxed); }
+
+void server_stats::tls_handshake(unsigned s, bool ok, bool resumed) noexcept {
+  shards_[s]->tls_handshakes[!ok ? 2 : resumed ? 1 : 0].fetch_add(1, relaxed);
+}
+
+std::uint64_t server_stats::tls_handshakes(const char* outcome) const noexcept {
+  std::uint64_t total = 0;
+  for (std::size_t i = 0; i < tls_outcomes.size(); ++i) {
+    if (std::string_view(tls_outcomes[i]) == outcome) {
+      for (const auto& sh : shards_) {
+        total += sh->tls_handshakes[i].load(relaxed);
+      }
+    }
+  }
+  return total;
+}
 
 std::uint64_t server_stats::abandoned() const noexcept {
   std::uint64_t total = 0;
@@ -193,6 +212,13 @@ std::string server_stats::render_prometheus(const server_gauges& gauges) const {
   append_help(out, "overlap_requests_abandoned_total", "counter",
               "Requests cancelled because their client went away while they waited.");
   append_sample(out, "overlap_requests_abandoned_total", "", static_cast<double>(abandoned()));
+
+  append_help(out, "overlap_tls_handshakes_total", "counter",
+              "TLS handshakes with clients (--tls-cert), by outcome: full, resumed (a session reused), failed.");
+  for (const char* outcome : tls_outcomes) {
+    append_sample(out, "overlap_tls_handshakes_total", std::string("outcome=\"") + outcome + "\"",
+                  static_cast<double>(tls_handshakes(outcome)));
+  }
 
   append_help(out, "overlap_timer_overshoot_seconds", "histogram", "Actual minus requested delay of /add waits.");
   std::uint64_t cumulative = 0;

@@ -46,6 +46,8 @@ public:
   void accept_failed(unsigned shard) noexcept;
   /// A request whose client went away while it waited (for its delay or for capacity).
   void request_abandoned(unsigned shard) noexcept;
+  /// A TLS handshake with a client (--tls-cert): completed (resumed or full) or failed.
+  void tls_handshake(unsigned shard, bool ok, bool resumed) noexcept;
   /// Actual minus requested delay of one timed wait.
   void record_overshoot(unsigned shard, std::chrono::nanoseconds overshoot) noexcept;
 
@@ -53,6 +55,8 @@ public:
   std::int64_t open_connections() const noexcept;
   std::int64_t in_flight() const noexcept;
   std::uint64_t abandoned() const noexcept;
+  /// TLS handshakes by outcome: "full", "resumed" or "failed".
+  std::uint64_t tls_handshakes(const char* outcome) const noexcept;
 
   /// The exposition text.
   std::string render_prometheus(const server_gauges& gauges) const;

@@ -15,6 +15,7 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -159,6 +160,91 @@ TEST_P(against_nginx, stops_starting_requests_when_the_duration_is_over) {
 }
 
 INSTANTIATE_TEST_SUITE_P(crawl_targets, against_nginx, testing::ValuesIn(all_crawl_strategies()), strategy_name);
+
+namespace {
+
+/// nginx serving the same files over HTTPS, with a self-signed certificate made by the
+/// openssl command for this test (CN localhost, SAN 127.0.0.1).
+class against_nginx_over_https : public testing::TestWithParam<crawl_strategy> {
+protected:
+  void SetUp() override {
+    if (!nginx_server::available()) {
+      GTEST_SKIP() << "nginx is not installed (Debian package nginx-light, see scripts/deps.sh)";
+    }
+    char pattern[] = "/tmp/overlap-cert-XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    cert_dir_ = pattern;
+    const auto command = std::string("bash '") + OVERLAP_TEST_SUPPORT_DIR + "/make_test_cert.sh' '" +
+                         cert_dir_.string() + "' >/dev/null";
+    ASSERT_EQ(std::system(command.c_str()), 0) << command;
+    nginx_ = std::make_unique<nginx_server>(nginx_options{
+        .files = site_files, .tls = nginx_options::tls_files{cert_dir_ / "cert.pem", cert_dir_ / "key.pem"}});
+  }
+  void TearDown() override {
+    nginx_.reset();
+    if (!cert_dir_.empty()) {
+      std::filesystem::remove_all(cert_dir_);
+    }
+  }
+  std::string url(const std::string& path) const { return nginx_->base_url() + path; }
+  crawl_options trusting(crawl_strategy strategy, std::size_t n, std::size_t c) const {
+    auto o = options_for(strategy, n, c);
+    o.tls.ca_file = (cert_dir_ / "cert.pem").string();
+    return o;
+  }
+
+  std::filesystem::path cert_dir_;
+  std::unique_ptr<nginx_server> nginx_;
+};
+
+} // namespace
+
+TEST_P(against_nginx_over_https, fetches_a_fixed_url_and_a_list_with_the_test_ca) {
+  ASSERT_EQ(url("").rfind("https://", 0), 0u);
+  auto fixed = trusting(GetParam(), 20, 4);
+  fixed.base_url = url("/index.html");
+  const auto r = run_crawl(fixed);
+  EXPECT_EQ(r.succeeded, 20u);
+  EXPECT_EQ(r.result, 20u * 1234);
+  ASSERT_TRUE(r.tls);
+  EXPECT_GE(r.tls->handshakes, 1u);
+  EXPECT_EQ(r.tls->failed, 0u);
+
+  auto list = trusting(GetParam(), 4, 2);
+  list.targets = {{url("/index.html"), "", {}},
+                  {url("/a.txt"), "", {}},
+                  {url("/dir/b.bin"), "", {}},
+                  {url("/missing.txt"), "", {}}};
+  const auto l = run_crawl(list);
+  EXPECT_EQ(l.result, 1234u + 10 + 70'000);
+  EXPECT_EQ(l.statuses, (std::map<int, std::size_t>{{200, 3}, {404, 1}}));
+  EXPECT_EQ(l.retries, 0u) << "a 404 is not retried";
+}
+
+TEST_P(against_nginx_over_https, the_default_verification_refuses_a_self_signed_certificate_as_tls) {
+  auto o = options_for(GetParam(), 3, 1);
+  o.base_url = url("/a.txt");
+  o.retries = 0;
+  const auto r = run_crawl(o);
+  EXPECT_EQ(r.succeeded, 0u);
+  EXPECT_EQ(count_of(r.errors_by_kind, failure_kind::tls), 3u);
+  ASSERT_TRUE(r.tls);
+  EXPECT_NE(r.tls->failure.find("certificate verify failed"), std::string::npos) << r.tls->failure;
+}
+
+TEST_P(against_nginx_over_https, mixes_https_and_http_hosts_in_one_list) {
+  nginx_server plain(nginx_options{.files = {{"c.txt", "ccc"}}});
+  auto o = trusting(GetParam(), 20, 4);
+  o.targets = {{url("/a.txt"), "", {}}, {plain.base_url() + "/c.txt", "", {}}};
+  const auto r = run_crawl(o);
+  EXPECT_EQ(r.succeeded, 20u);
+  EXPECT_EQ(r.result, 10u * 10 + 10u * 3);
+  ASSERT_TRUE(r.tls);
+  EXPECT_GE(r.tls->handshakes, 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(crawl_targets, against_nginx_over_https, testing::ValuesIn(all_crawl_strategies()),
+                         strategy_name);
 
 namespace {
 

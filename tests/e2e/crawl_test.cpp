@@ -245,10 +245,14 @@ TEST_P(every_strategy, starts_no_request_once_a_stop_is_requested_and_counts_tho
 
 INSTANTIATE_TEST_SUITE_P(crawl, every_strategy, testing::ValuesIn(all_crawl_strategies()), strategy_name);
 
-TEST(crawl, refuses_a_url_that_is_not_http) {
+TEST(crawl, refuses_a_url_that_is_not_http_or_https) {
   crawl_options o;
-  o.base_url = "https://example.com/";
+  o.base_url = "ftp://example.com/";
   EXPECT_THROW(run_crawl(o), std::invalid_argument);
+  o.base_url = "https://127.0.0.1:1/";
+  o.tls.ca_file = "/nonexistent/ca.pem"; // a CA file that does not load: refused before the run
+  EXPECT_THROW(validate_crawl_options(o), std::invalid_argument);
+  o.tls = {};
   o.base_url = "not a url";
   EXPECT_THROW(validate_crawl_options(o), std::invalid_argument);
   o.base_url = "http://127.0.0.1:1/";

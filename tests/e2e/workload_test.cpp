@@ -90,7 +90,10 @@ TEST(workload_e2e, a_database_that_is_down_leaves_every_result_failed_and_counte
   EXPECT_EQ(count_of(run.errors_by_kind, failure_kind::refused), 6U);
 }
 
-TEST(workload_e2e, a_sink_url_that_is_not_http_is_refused_at_once) {
-  EXPECT_THROW(http_sink_factory("https://127.0.0.1/add", 1), std::invalid_argument);
+TEST(workload_e2e, a_sink_url_that_is_not_http_or_https_is_refused_at_once) {
+  EXPECT_THROW(http_sink_factory("ftp://127.0.0.1/add", 1), std::invalid_argument);
+  EXPECT_THROW(http_sink_factory("https://127.0.0.1/add", 1, workload_options{}.save_timeout,
+                                 tls_client_options{.verify = true, .ca_file = "/nonexistent/ca.pem"}),
+               std::invalid_argument);
   EXPECT_THROW(http_sink_factory("not a url", 1), std::invalid_argument);
 }

@@ -58,7 +58,7 @@ TEST(url_list, names_the_line_of_a_bad_entry) {
             "urls.txt:1: only http:// and https:// URLs are supported, not ftp://");
   EXPECT_EQ(reason_of([] { list_of("POST http://h/a @missing.json\n"); }),
             "urls.txt:1: cannot read body file 'missing.json'");
-  EXPECT_NE(reason_of([] { list_of("https://h/a\n"); }).find("https:// is not supported"), std::string::npos);
+  EXPECT_NO_THROW(list_of("https://h/a\n"));
 }
 
 TEST(url_list, refuses_a_list_without_urls) {

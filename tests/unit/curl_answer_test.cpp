@@ -60,4 +60,6 @@ TEST(curl_answer, classes_curl_errors_as_the_other_strategies_do) {
   EXPECT_EQ(crawl::kind_of(CURLE_OPERATION_TIMEDOUT), failure_kind::timeout);
   EXPECT_EQ(crawl::kind_of(CURLE_WEIRD_SERVER_REPLY), failure_kind::malformed);
   EXPECT_EQ(crawl::kind_of(CURLE_RECV_ERROR), failure_kind::reset);
+  EXPECT_EQ(crawl::kind_of(CURLE_PEER_FAILED_VERIFICATION), failure_kind::tls);
+  EXPECT_EQ(crawl::kind_of(CURLE_SSL_CONNECT_ERROR), failure_kind::tls);
 }

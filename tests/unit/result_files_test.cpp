@@ -58,6 +58,13 @@ void expect_same(const crawl_result& a, const crawl_result& b) {
   EXPECT_EQ(a.errors_by_kind, b.errors_by_kind);
   EXPECT_EQ(a.retries, b.retries);
   EXPECT_EQ(a.connections, b.connections);
+  ASSERT_EQ(a.tls.has_value(), b.tls.has_value());
+  if (a.tls) {
+    EXPECT_EQ(a.tls->handshakes, b.tls->handshakes);
+    EXPECT_EQ(a.tls->resumed, b.tls->resumed);
+    EXPECT_EQ(a.tls->failed, b.tls->failed);
+    EXPECT_EQ(a.tls->failure, b.tls->failure);
+  }
   EXPECT_EQ(a.latency.p50_ms, b.latency.p50_ms);
   EXPECT_EQ(a.latency.p90_ms, b.latency.p90_ms);
   EXPECT_EQ(a.latency.p99_ms, b.latency.p99_ms);
@@ -98,8 +105,10 @@ TEST(result_files, a_crawl_result_reads_back_field_for_field) {
   for (auto s : all_crawl_strategies()) {
     body.runs.push_back(a_crawl_run(s));
   }
-  body.runs[1].delay.reset(); // unknown delay: no limit
-  body.runs[2].succeeded = 0; // nothing succeeded: no efficiency, no rate
+  body.runs[1].delay.reset();                                              // unknown delay: no limit
+  body.runs[2].succeeded = 0;                                              // nothing succeeded: no efficiency, no rate
+  body.runs[3].tls = tls_handshake_counts{.handshakes = 10, .resumed = 9}; // https://
+  body.runs[4].tls = tls_handshake_counts{.failed = 3, .failure = "certificate verify failed"}; // and refused
   const result_file written{header_for("crawl"), body};
   const auto read = read_back(written);
   expect_same_header(read.header, written.header);
@@ -110,6 +119,17 @@ TEST(result_files, a_crawl_result_reads_back_field_for_field) {
     expect_same(runs[i], body.runs[i]);
   }
   EXPECT_EQ(result_file_text(read), result_file_text(written));
+}
+
+TEST(result_files, a_plain_http_run_has_no_tls_field_and_more_resumed_than_handshakes_is_refused) {
+  const result_file plain{header_for("crawl"), crawl_results{{a_crawl_run(crawl_strategy::coroutine)}}};
+  const auto text = result_file_text(plain);
+  EXPECT_FALSE(boost::json::parse(text).at("runs").at(0).as_object().contains("tls")) << text;
+
+  crawl_result https = a_crawl_run(crawl_strategy::coroutine);
+  https.tls = tls_handshake_counts{.handshakes = 1, .resumed = 2};
+  const auto bad = result_file_text({header_for("crawl"), crawl_results{{https}}});
+  EXPECT_THROW(read_result_file(bad, "bad.json"), result_file_error);
 }
 
 TEST(result_files, an_interrupted_run_says_so_in_every_file_kind_and_a_whole_one_does_not) {

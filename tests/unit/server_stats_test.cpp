@@ -45,3 +45,18 @@ TEST(server_stats, overshoot_histogram_is_cumulative) {
   EXPECT_NE(text.find("overlap_timer_overshoot_seconds_count 3\n"), std::string::npos);
   EXPECT_NE(text.find("overlap_timer_overshoot_seconds_sum 2.00073\n"), std::string::npos);
 }
+
+TEST(server_stats, counts_tls_handshakes_by_outcome_across_shards) {
+  server_stats stats(2);
+  stats.tls_handshake(0, true, false);
+  stats.tls_handshake(1, true, true);
+  stats.tls_handshake(1, true, true);
+  stats.tls_handshake(0, false, false);
+  EXPECT_EQ(stats.tls_handshakes("full"), 1U);
+  EXPECT_EQ(stats.tls_handshakes("resumed"), 2U);
+  EXPECT_EQ(stats.tls_handshakes("failed"), 1U);
+  const auto text = stats.render_prometheus({});
+  EXPECT_NE(text.find("overlap_tls_handshakes_total{outcome=\"full\"} 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("overlap_tls_handshakes_total{outcome=\"resumed\"} 2\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("overlap_tls_handshakes_total{outcome=\"failed\"} 1\n"), std::string::npos) << text;
+}
