@@ -7,16 +7,31 @@
 #   url-list OVERLAP LIST_CRAWLER     the URL-list crawler against `overlap serve`
 set -euo pipefail
 work=$(mktemp -d)
-server_pid=""
+server_pids=()
 cleanup() {
-  if [ -n "$server_pid" ]; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true # it writes its metrics file as it exits
-  fi
+  for pid in "${server_pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true # it writes its metrics file as it exits
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# `start_server NAME OVERLAP [SERVE_OPTIONS...]`: `overlap serve --port 0` in the
+# background, its output in $work/NAME.out; sets `url` to the URL it listens on.
+start_server() {
+  local name=$1 overlap=$2
+  shift 2
+  "$overlap" serve --port 0 --metrics-file "$work/$name.json" "$@" >"$work/$name.out" 2>&1 &
+  server_pids+=($!)
+  for _ in $(seq 100); do
+    grep -q "^listening on " "$work/$name.out" && break
+    sleep 0.05
+  done
+  url=$(sed -n 's/^listening on //p' "$work/$name.out")
+  [ -n "$url" ] || fail "overlap serve did not start: $(cat "$work/$name.out")"
+}
 
 check_output() {
   local pattern=$1
@@ -33,15 +48,8 @@ check_output() {
 check_given_url() {
   local overlap=$1
   shift
-  "$overlap" serve --port 0 --metrics-file "$work/metrics.json" >"$work/serve.out" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 100); do
-    grep -q "^listening on " "$work/serve.out" && break
-    sleep 0.05
-  done
   local url
-  url=$(sed -n 's/^listening on //p' "$work/serve.out")
-  [ -n "$url" ] || fail "overlap serve did not start: $(cat "$work/serve.out")"
+  start_server serve "$overlap"
   for crawler in "$@"; do
     check_output "Result: 10, Time: [0-9.]+" "$crawler" 10 "$url/add?name=given&delay=5&"
   done
@@ -57,15 +65,8 @@ PY
 
 check_url_list() {
   local overlap=$1 crawler=$2
-  "$overlap" serve --port 0 --metrics-file "$work/metrics.json" >"$work/serve.out" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 100); do
-    grep -q "^listening on " "$work/serve.out" && break
-    sleep 0.05
-  done
   local url
-  url=$(sed -n 's/^listening on //p' "$work/serve.out")
-  [ -n "$url" ] || fail "overlap serve did not start: $(cat "$work/serve.out")"
+  start_server serve "$overlap"
   printf '# two of the delay server'"'"'s URLs and a missing page\n%s\n%s\n%s\n' \
     "$url/add?name=a&delay=1&" "$url/add?name=b&delay=1&" "$url/missing" >"$work/urls.txt"
   local status=0
@@ -80,21 +81,15 @@ check_url_list() {
 
   # The same list with an HTTPS delay server beside the plain one, trusted by its CA file.
   bash "$(dirname "$0")/../tests/support/make_test_cert.sh" "$work/tls" >/dev/null
-  "$overlap" serve --port 0 --metrics-file "$work/metrics_tls.json" --tls-cert "$work/tls/cert.pem" \
-    --tls-key "$work/tls/key.pem" >"$work/serve_tls.out" 2>&1 &
-  local tls_pid=$!
-  for _ in $(seq 100); do
-    grep -q "^listening on " "$work/serve_tls.out" && break
-    sleep 0.05
-  done
-  local tls_url
-  tls_url=$(sed -n 's/^listening on //p' "$work/serve_tls.out")
-  case "$tls_url" in https://*) ;; *) kill "$tls_pid"; fail "serve --tls-cert: $(cat "$work/serve_tls.out")" ;; esac
+  local plain_url=$url tls_url
+  start_server serve_tls "$overlap" --tls-cert "$work/tls/cert.pem" --tls-key "$work/tls/key.pem"
+  tls_url=$url
+  url=$plain_url
+  case "$tls_url" in https://*) ;; *) fail "serve --tls-cert said '$tls_url'" ;; esac
   printf '%s\n%s\n%s\n' "$tls_url/add?name=s&delay=1&" "$url/add?name=p&delay=1&" "$tls_url/add?name=t&delay=1&" \
     >"$work/mixed.txt"
   status=0
   "$crawler" "$work/mixed.txt" 2 "$work/tls/cert.pem" >"$work/out" || status=$?
-  kill "$tls_pid" 2>/dev/null || true
   [ "$status" -eq 0 ] || fail "https and http in one list: exit $status: $(cat "$work/out")"
   grep -q "^3 requests in .*: 3 succeeded, 0 failed, 3 body bytes" "$work/out" || fail "mixed list: $(cat "$work/out")"
   grep -Eq "^  TLS: [12] handshakes" "$work/out" || fail "mixed list, no TLS line: $(cat "$work/out")"
