@@ -14,11 +14,9 @@
 #include "overlap/run_header.hpp"
 
 #include <cstdio>
-#include <fstream>
 #include <limits>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <stdexcept>
 #include <vector>
 
@@ -65,16 +63,6 @@ struct crawl_request {
   std::vector<status_range> ok_statuses{status_range{200, 299}};
 };
 
-std::string read_body_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw usage_error("cannot read --body-file '" + path + "'");
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 crawl_request read_request(const crawl_settings& s) {
   crawl_request r;
   if (!s.urls_file.empty()) {
@@ -83,7 +71,7 @@ crawl_request read_request(const crawl_settings& s) {
   for (const auto& line : s.headers) {
     r.headers.push_back(parse_request_header(line));
   }
-  r.body = s.body_file.empty() ? s.body : read_body_file(s.body_file);
+  r.body = s.body_file.empty() ? s.body : read_whole_file(s.body_file, "--body-file");
   if (!s.ok_status.empty()) {
     r.ok_statuses = parse_status_ranges(s.ok_status);
   }

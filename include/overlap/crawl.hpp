@@ -195,6 +195,10 @@ bool status_in(std::span<const status_range> ranges, int status) noexcept;
 /// file or an unreadable body file.
 std::vector<crawl_target> read_url_list(const std::string& path);
 
+/// The whole of the file at `path` (a request body, a URL list); throws
+/// std::invalid_argument "cannot read WHAT 'PATH'" if it cannot be opened.
+std::string read_whole_file(const std::string& path, std::string_view what);
+
 /// The URL list in `text` (see read_url_list); body files are read through
 /// `read_body(name)`, which throws std::invalid_argument if it cannot. `source` names
 /// the list in messages.

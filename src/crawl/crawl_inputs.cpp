@@ -3,6 +3,8 @@
 #include "crawl/request_source.hpp"
 #include "overlap/crawl.hpp"
 
+#include <boost/beast/core/string.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -23,12 +25,6 @@ std::string_view trim(std::string_view text) noexcept {
     text.remove_suffix(1);
   }
   return text;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-  });
 }
 
 int parse_status(std::string_view text, std::string_view whole) {
@@ -52,6 +48,8 @@ std::vector<std::string_view> words_of(std::string_view line) {
   return words;
 }
 
+} // namespace
+
 std::string read_whole_file(const std::string& path, std::string_view what) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -62,8 +60,6 @@ std::string read_whole_file(const std::string& path, std::string_view what) {
   return text.str();
 }
 
-} // namespace
-
 request_header parse_request_header(std::string_view line) {
   const auto colon = line.find(':');
   if (colon == std::string_view::npos) {
@@ -73,7 +69,7 @@ request_header parse_request_header(std::string_view line) {
   if (!crawl::is_http_token(name)) {
     throw std::invalid_argument("header '" + std::string(line) + "' has no valid name before its colon");
   }
-  if (iequals(name, "content-length") || iequals(name, "transfer-encoding")) {
+  if (boost::beast::iequals(name, "content-length") || boost::beast::iequals(name, "transfer-encoding")) {
     throw std::invalid_argument("header '" + std::string(name) + "' is set by the crawler from the body");
   }
   const auto value = trim(line.substr(colon + 1));

@@ -2,6 +2,7 @@
 
 #include "http/url.hpp"
 
+#include <boost/beast/core/string.hpp>
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
@@ -30,12 +31,6 @@ std::size_t count_of(std::string_view text, std::string_view what) {
   return count;
 }
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-  });
-}
-
 } // namespace
 
 bool is_http_token(std::string_view text) noexcept {
@@ -55,7 +50,7 @@ bool is_delay_server_url(std::string_view url) {
 request_source::request_source(const crawl_options& options) : letters_("", options.seed) {
   for (const auto& h : options.headers) {
     headers_.push_back(http_header{h.name, h.value});
-    host_given_ = host_given_ || iequals(h.name, "host");
+    host_given_ = host_given_ || boost::beast::iequals(h.name, "host");
   }
   const std::optional<std::string> body =
       options.body.empty() ? std::nullopt : std::optional<std::string>(options.body);
