@@ -3,6 +3,7 @@
 // headers and body), next to the limit ceil(N/C) x delay when the delay is known.
 #include "command.hpp"
 #include "interrupt.hpp"
+#include "latency_text.hpp"
 #include "output_file.hpp"
 #include "progress.hpp"
 #include "target_server.hpp"
@@ -53,6 +54,9 @@ struct crawl_settings {
   bool n_given = false;
   std::string cacert;
   bool insecure = false;
+  double rate = 0; // requests per second; 0: the closed model
+  bool rate_given = false;
+  bool latency = false;
 };
 
 /// What to fetch, read before anything runs: the URL list, the headers, the body.
@@ -160,11 +164,15 @@ void print_run(const crawl_result& r) {
   const auto name = to_string(r.strategy);
   const auto delay = r.delay ? std::to_string(r.delay->count()) + " ms" : std::string("unknown");
   const auto limit = r.limit_seconds() ? figure(r.limit_seconds(), "%.3f") + " s" : std::string("n/a");
+  // A paced run names the corrected latency (from when each request was due) first.
+  const auto& latency = r.open_model ? r.open_model->corrected : r.latency;
   std::printf("%.*s: n=%zu c=%zu delay=%s: %.4f s, limit %s, efficiency %s, %s req/s, "
-              "latency p50 %.1f p99 %.1f max %.1f ms, %zu connections, errors %s\n",
+              "%slatency p50 %.1f p99 %.1f max %.1f ms, %zu connections, errors %s\n",
               static_cast<int>(name.size()), name.data(), r.n, r.concurrency, delay.c_str(), r.seconds, limit.c_str(),
-              figure(r.efficiency(), "%.3f").c_str(), figure(r.requests_per_second(), "%.1f").c_str(), r.latency.p50_ms,
-              r.latency.p99_ms, r.latency.max_ms, r.connections, errors_text(r).c_str());
+              figure(r.efficiency(), "%.3f").c_str(), figure(r.requests_per_second(), "%.1f").c_str(),
+              r.open_model ? "corrected " : "", latency.p50_ms, latency.p99_ms, latency.max_ms, r.connections,
+              errors_text(r).c_str());
+  print_open_model(r);
   if (!r.statuses.empty()) {
     std::string text;
     for (const auto& [status, count] : r.statuses) {
@@ -194,10 +202,14 @@ void print_table(const std::vector<crawl_result>& runs) {
   for (const auto& r : runs) {
     const auto name = std::string(to_string(r.strategy)) + (r.extrapolated ? "*" : "");
     any_extrapolated = any_extrapolated || r.extrapolated;
+    const auto& latency = r.open_model ? r.open_model->corrected : r.latency;
     std::printf("| %-10s | %9.3f | %8s | %10s | %9s | %6.1f | %6.1f | %7.1f | %6zu |\n", name.c_str(), r.seconds,
                 figure(r.limit_seconds(), "%.3f").c_str(), figure(r.efficiency(), "%.3f").c_str(),
-                figure(r.requests_per_second(), "%.1f").c_str(), r.latency.p50_ms, r.latency.p99_ms, r.latency.max_ms,
+                figure(r.requests_per_second(), "%.1f").c_str(), latency.p50_ms, latency.p99_ms, latency.max_ms,
                 r.errors());
+  }
+  if (!runs.empty() && runs.front().open_model) {
+    std::printf("latencies from when each request was due (corrected for coordinated omission)\n");
   }
   if (any_extrapolated) {
     std::printf("* measured on %zu requests and scaled to n, as the book's serial figure\n", serial_sample);
@@ -244,6 +256,9 @@ crawl_options base_options(const crawl_settings& s, crawl_request request) {
   o.tls = tls_client_options{.verify = !s.insecure, .ca_file = s.cacert};
   o.record_timeline = !s.timeline_file.empty();
   o.seed = s.seed;
+  if (s.rate_given) {
+    o.rate = s.rate;
+  }
   o.stop_requested = interrupt_guard::hook();
   return o;
 }
@@ -352,10 +367,14 @@ int run_crawl_command(crawl_settings& s) {
     if (interrupt_guard::requested()) {
       break;
     }
-    const bool sampled =
-        strategies.size() > 1 && strategy == crawl_strategy::serial && options.n > serial_sample && !options.duration;
+    // A paced run is not sampled: its queueing grows with its length, so no part scales.
+    const bool sampled = strategies.size() > 1 && strategy == crawl_strategy::serial && options.n > serial_sample &&
+                         !options.duration && !options.rate;
     runs.push_back(run_one(s, options, target, strategy, sampled));
     print_run(runs.back());
+    if (s.latency) {
+      print_latency_spectra(runs.back());
+    }
   }
   if (runs.size() > 1) {
     print_table(runs);
@@ -421,6 +440,14 @@ command add_crawl_command(CLI::App& parent) {
   app->add_option("-c,--concurrency", s.concurrency, "Requests in flight at most")
       ->capture_default_str()
       ->check(whole_number(1, 1'000'000));
+  auto* rate = app->add_option(
+      "--rate", s.rate,
+      "Requests per second for the whole run (the open model, as wrk2): request i is due at i/RATE whatever the "
+      "answers do; a request that finds C in flight waits, and latency is measured from when it was due "
+      "(corrected for coordinated omission) as well as from when it was sent");
+  app->add_flag("--latency", s.latency,
+                "Print the latency percentile spectrum (wrk2's layout, read by HdrHistogram's plotter), corrected "
+                "and uncorrected for a paced run");
   auto* delay = add_duration_option(*app, "--delay", s.delay, {.max = std::chrono::hours(1)},
                                     "The server's delay (for the embedded URL and the limit; with a delay server "
                                     "--url, taken from its delay= if not given; other targets have no known delay)");
@@ -448,9 +475,10 @@ command add_crawl_command(CLI::App& parent) {
   app->add_option("--cacert", s.cacert,
                   "https://: trust the certificates in this PEM file instead of the system's store");
   app->add_flag("-k,--insecure", s.insecure, "https://: accept any certificate (still encrypted; not verified)");
-  return {app, [settings, delay, n_option] {
+  return {app, [settings, delay, n_option, rate] {
             settings->delay_given = delay->count() > 0;
             settings->n_given = n_option->count() > 0;
+            settings->rate_given = rate->count() > 0;
             try {
               return run_crawl_command(*settings);
             } catch (const std::invalid_argument& e) {

@@ -5,6 +5,7 @@
 // crawlers also fetch a fixed URL N times, or a list of URLs (any method, headers and
 // body), from any plain-HTTP service.
 #include "overlap/failure_kind.hpp"
+#include "overlap/hdr_histogram.hpp"
 #include "overlap/timeline.hpp"
 #include "overlap/tls_options.hpp"
 
@@ -88,8 +89,15 @@ struct crawl_options {
   /// Redirects are not followed: a 3xx is an answer like any other.
   std::vector<status_range> ok_statuses{status_range{200, 299}};
   /// Stop starting requests this long after the first one started (those in flight
-  /// finish); the result counts what was started. Unset: run all n.
+  /// finish); the result counts what was started. Unset: run all n. With a rate, the
+  /// requests due before the duration is over are made (duration x rate of them).
   std::optional<std::chrono::milliseconds> duration;
+  /// The open model (wrk2, vegeta): requests per second for the whole run. Request i is
+  /// due at t0 + i / rate whatever the answers do; `concurrency` still caps the
+  /// requests in flight, and a request that finds no free connection waits, its wait
+  /// counted in its corrected latency (from when it was due). Unset: the closed model
+  /// (the next request starts when one ends), as the book's crawlers do.
+  std::optional<double> rate;
   crawl_strategy strategy = crawl_strategy::coroutine;
   std::size_t n = 1000;
   std::size_t concurrency = 100;
@@ -116,12 +124,42 @@ struct crawl_options {
   std::function<bool()> stop_requested;
 };
 
+/// Percentiles of a latency histogram, in milliseconds.
 struct latency_summary {
   double p50_ms = 0;
   double p90_ms = 0;
   double p99_ms = 0;
   double max_ms = 0;
+  /// None in files written before they were kept.
+  std::optional<double> p99_9_ms;
+  std::optional<double> p99_99_ms;
 };
+/// The summary of `h` (its percentiles within 0.1%, the exact maximum).
+latency_summary summary_of(const hdr_histogram& h);
+
+/// What only an open-model run (crawl_options::rate) measures.
+struct open_model_result {
+  double rate = 0; ///< offered, requests per second
+  /// (sent - 1) / (last send - first send): the rate the generator actually kept. None
+  /// with fewer than two requests.
+  std::optional<double> achieved_rate;
+  /// Per request, from when it was due to its end: what a population of users that does
+  /// not wait for the server would have seen. Named first: it is the honest one.
+  latency_summary corrected;
+  hdr_histogram corrected_histogram;
+  /// Per request, from when a connection was free for it (its due time, or later when
+  /// `concurrency` were in flight) to when it was sent: the generator's own delay.
+  hdr_histogram lateness_histogram;
+  /// Requests sent more than 1 ms after a connection was free for them: a slow client.
+  std::size_t late_starts = 0;
+  /// Requests that found `concurrency` requests in flight when due and waited.
+  std::size_t queued = 0;
+  /// Requests sent in each second of the run, from the first due time.
+  std::vector<std::size_t> sent_per_second;
+};
+
+/// Requests sent later than this after a connection was free for them count as late.
+inline constexpr std::chrono::microseconds late_start_threshold{1000};
 
 /// One run's outcome. Memory does not grow with n, except `timeline` when asked for.
 struct crawl_result {
@@ -136,10 +174,15 @@ struct crawl_result {
   failure_counts errors_by_kind{}; // every failed attempt, by kind
   std::size_t retries = 0;         // attempts beyond each request's first
   std::size_t connections = 0;     // connections opened
-  latency_summary latency;         // per request, first attempt's start to the end
-  bool extrapolated = false;       // seconds scaled up from a shorter run (see extrapolate)
-  bool interrupted = false;        // stop_requested ended the run before n requests
-  bool timed = false;              // options.duration ended the run (n is what started)
+  /// Per request, from its first attempt's send to its end (uncorrected: what a closed-
+  /// model tool such as wrk reports), and the histogram it comes from.
+  latency_summary latency;
+  hdr_histogram latency_histogram;
+  /// Open-model runs only: the offered and achieved rate, corrected latency, lateness.
+  std::optional<open_model_result> open_model;
+  bool extrapolated = false; // seconds scaled up from a shorter run (see extrapolate)
+  bool interrupted = false;  // stop_requested ended the run before n requests
+  bool timed = false;        // options.duration ended the run (n is what started)
   /// The HTTP status of each request that finally failed with an answer, by status.
   std::map<int, std::size_t> failed_statuses;
   /// Every request's final answer by status (succeeded or failed); requests that got
@@ -150,7 +193,8 @@ struct crawl_result {
   std::optional<tls_handshake_counts> tls;
   std::vector<request_span> timeline; // when options.record_timeline, in completion order
 
-  /// overlap::limit_seconds of this run; none when the delay is unknown.
+  /// overlap::limit_seconds of this run, and in a paced run at least (n - 1) / rate +
+  /// delay (the last request is due then); none when the delay is unknown.
   std::optional<double> limit_seconds() const noexcept;
   /// limit / seconds (1 is perfect); none without a limit or without a successful request.
   std::optional<double> efficiency() const noexcept;
@@ -168,9 +212,9 @@ std::optional<std::chrono::milliseconds> delay_in_url(std::string_view base_url)
 
 /// Throws std::invalid_argument, with a one-line reason, for options run_crawl
 /// refuses: a URL (base or target) that is not an absolute http:// or https:// URL, a
-/// CA file (tls.ca_file) that does not load, n or concurrency 0, a timeout or duration
-/// that is not positive, a negative delay, a delay that disagrees with the base URL's
-/// `delay=`, a bad method or header, an empty or inverted status range.
+/// CA file (tls.ca_file) that does not load, n or concurrency 0, a timeout, duration
+/// or rate that is not positive (or a rate above 10^7 per second), a negative delay, a delay that disagrees with the
+/// base URL's `delay=`, a bad method or header, an empty or inverted status range.
 void validate_crawl_options(const crawl_options& options);
 
 /// Runs one crawl on the calling thread and returns when every request has finished.

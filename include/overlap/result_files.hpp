@@ -72,8 +72,12 @@ result_file read_result_file(std::string_view text, const std::string& name);
 // Boost.JSON conversions of the public result types (value_from / value_to); reading
 // throws result_file_error naming the field. Derived fields (limits, efficiency, rates,
 // error totals, ratios, the best points) are written for readers and recomputed on reading.
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out, const hdr_histogram& histogram);
+hdr_histogram tag_invoke(const boost::json::value_to_tag<hdr_histogram>&, const boost::json::value& in);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out, const latency_summary& latency);
 latency_summary tag_invoke(const boost::json::value_to_tag<latency_summary>&, const boost::json::value& in);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out, const open_model_result& open);
+open_model_result tag_invoke(const boost::json::value_to_tag<open_model_result>&, const boost::json::value& in);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out, const crawl_result& run);
 crawl_result tag_invoke(const boost::json::value_to_tag<crawl_result>&, const boost::json::value& in);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out, const sweep_point& point);

@@ -46,12 +46,27 @@ public:
       }
       return;
     }
-    request_ = request_attempts(s_.job, s_.next_index);
-    template_ = &s_.job.next_request(s_.next_index++, target_);
-    try_once();
+    const auto index = s_.next_index++;
+    template_ = &s_.job.next_request(index, target_);
+    send_when_due(index, steady_clock::now()); // this chain's connection is free from now
   }
 
 private:
+  /// Sends request `index` now, or once it is due in a paced run (waiting in slices
+  /// that let a stop through: a stopped run sends what it has taken at once).
+  void send_when_due(std::uint64_t index, steady_clock::time_point slot_free) {
+    if (s_.job.paced()) {
+      const auto due = s_.job.due(index);
+      if (steady_clock::now() < due && !s_.job.stop_asked()) {
+        pause_.expires_at(crawl_job::wake_at(due));
+        pause_.async_wait([this, index, slot_free](const error_code&) { send_when_due(index, slot_free); });
+        return;
+      }
+    }
+    request_ = request_attempts(s_.job, index, slot_free);
+    try_once();
+  }
+
   void try_once() {
     const auto& endpoint = s_.job.endpoints[template_->endpoint];
     conn_ = s_.pool.take(template_->endpoint);

@@ -111,8 +111,9 @@ attempt_outcome outcome_of(const http_response& response) {
 
 /// One request task: its attempts, with the policy's pauses between them. `t` lives in
 /// the job, which outlives every task.
-asio::awaitable<void> fetch(coroutine_crawl& cc, std::uint64_t index, const request_template* t, std::string target) {
-  request_attempts request(cc.job, index);
+asio::awaitable<void> fetch(coroutine_crawl& cc, std::uint64_t index, steady_clock::time_point slot_free,
+                            const request_template* t, std::string target) {
+  request_attempts request(cc.job, index, slot_free);
   auto& session = *cc.sessions[t->endpoint];
   const auto body = t->body ? std::optional<std::string_view>(*t->body) : std::nullopt;
   while (const auto pause =
@@ -122,14 +123,30 @@ asio::awaitable<void> fetch(coroutine_crawl& cc, std::uint64_t index, const requ
   }
 }
 
+/// A paced run's wait for a request's due time, in slices that let a stop through.
+asio::awaitable<void> wait_until(const crawl_job& job, asio::steady_timer& timer, steady_clock::time_point due) {
+  while (steady_clock::now() < due && !job.stop_asked()) {
+    timer.expires_at(crawl_job::wake_at(due));
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+}
+
 /// The book's loop: a task per URL, each created once the semaphore grants it a
 /// permit and giving the permit back when its request is over. The stop hook is
-/// asked once the permit is granted, just before the request would start.
+/// asked once the permit is granted, just before the request would start. A paced
+/// run first waits for the request's due time; a request that then finds C in flight
+/// waits for a permit like any other, and that wait counts in its corrected latency.
 asio::awaitable<void> spawn_all(coroutine_crawl& cc) {
   const auto executor = co_await asio::this_coro::executor;
+  asio::steady_timer pacer(executor);
+  auto slot_free = steady_clock::time_point::min(); // when the last wait for a permit ended
   for (std::uint64_t index = 0;; ++index) {
+    if (cc.job.paced()) {
+      co_await wait_until(cc.job, pacer, cc.job.due(index));
+    }
     if (!cc.limit.try_acquire()) {
       co_await cc.limit.async_acquire(asio::use_awaitable);
+      slot_free = steady_clock::now();
     }
     if (!cc.job.may_start(index)) {
       cc.limit.release();
@@ -138,7 +155,7 @@ asio::awaitable<void> spawn_all(coroutine_crawl& cc) {
     std::string target;
     const auto& t = cc.job.next_request(index, target);
     ++cc.running;
-    asio::co_spawn(executor, fetch(cc, index, &t, std::move(target)), [&cc](std::exception_ptr e) {
+    asio::co_spawn(executor, fetch(cc, index, slot_free, &t, std::move(target)), [&cc](std::exception_ptr e) {
       cc.limit.release();
       if (e && !cc.failure) {
         cc.failure = e;

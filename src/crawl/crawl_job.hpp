@@ -8,7 +8,6 @@
 #include "http/tls_client.hpp"
 #include "overlap/crawl.hpp"
 #include "overlap/retry_policy.hpp"
-#include "record/latency_histogram.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 
@@ -19,6 +18,14 @@
 namespace overlap::crawl {
 
 using steady_clock = std::chrono::steady_clock;
+
+/// When one request was due, could have been sent, and was sent. In the closed model
+/// all three are the same instant.
+struct request_times {
+  steady_clock::time_point due;   // open model: t0 + index / rate
+  steady_clock::time_point ready; // a connection was free for it: due, or later when C were in flight
+  steady_clock::time_point sent;  // its first attempt started
+};
 
 /// Counts and times every request of one run. Single-threaded: call it from the
 /// thread that runs the crawl.
@@ -37,7 +44,7 @@ public:
   /// Another attempt is about to be made for a request.
   void retrying() noexcept { ++result_.retries; }
   /// A request is over: `ok` if its last attempt succeeded (then `bytes` counts).
-  void finished(std::uint64_t index, steady_clock::time_point start, int status, std::uint64_t bytes, bool ok);
+  void finished(std::uint64_t index, const request_times& times, int status, std::uint64_t bytes, bool ok);
 
   std::size_t done() const noexcept { return done_; }
   /// No further request starts: the result counts those started so far.
@@ -50,10 +57,13 @@ public:
 private:
   void report_progress(steady_clock::time_point now);
 
+  void count_open_model(const request_times& times, steady_clock::time_point end);
+
   const crawl_options& options_;
   crawl_result result_;
-  record::latency_histogram latency_;
   steady_clock::time_point origin_{};
+  steady_clock::time_point first_sent_ = steady_clock::time_point::max();
+  steady_clock::time_point last_sent_ = steady_clock::time_point::min();
   steady_clock::time_point last_end_{};
   steady_clock::time_point next_progress_{};
   std::size_t done_ = 0;
@@ -88,7 +98,10 @@ struct crawl_job;
 /// last attempt failed), reports it to the accounting and returns nothing.
 class request_attempts {
 public:
-  request_attempts(crawl_job& job, std::uint64_t index) noexcept;
+  /// The request is sent now. In a paced run it was due at job.due(index) and ready
+  /// at the later of that and `slot_free`, when a connection slot became free for it
+  /// (the strategy knows when it did); in the closed model it was due and ready now.
+  request_attempts(crawl_job& job, std::uint64_t index, steady_clock::time_point slot_free = {}) noexcept;
 
   std::optional<std::chrono::milliseconds> after(const attempt_outcome& outcome);
   std::uint64_t index() const noexcept { return index_; }
@@ -96,7 +109,7 @@ public:
 private:
   crawl_job* job_;
   std::uint64_t index_;
-  steady_clock::time_point start_;
+  request_times times_;
   unsigned attempt_ = 0;
 };
 
@@ -132,9 +145,21 @@ struct crawl_job {
   std::vector<http::tls_peer> tls_peers() const;
 
   /// Whether request `index` (counted from 0, in start order) may start: it exists, no
-  /// stop was requested and the duration is not over. Every strategy asks this before
-  /// taking the next request.
+  /// stop was requested and the duration is not over (with a rate: it is due before the
+  /// duration's end). Every strategy asks this before taking the next request.
   bool may_start(std::uint64_t index);
+
+  /// Whether the run is paced (options.rate: the open model).
+  bool paced() const noexcept { return options.rate.has_value(); }
+  /// When request `index` is due in a paced run: the run's start + index / rate.
+  steady_clock::time_point due(std::uint64_t index) const noexcept;
+  /// A paced strategy waits for a request's due time in slices of at most this, asking
+  /// options.stop_requested between them, so that a slow rate still stops promptly.
+  static constexpr std::chrono::milliseconds pacing_slice{50};
+  /// The end of the next slice of the wait for `due`: due itself, or sooner.
+  static steady_clock::time_point wake_at(steady_clock::time_point due) noexcept;
+  /// Whether a stop was asked for (options.stop_requested).
+  bool stop_asked() const { return options.stop_requested && options.stop_requested(); }
 
   /// Request `index`'s template, with fresh letters in `target`.
   const request_template& next_request(std::uint64_t index, std::string& target) {

@@ -101,6 +101,8 @@ private:
   void act(curl_shard& shard, curl_socket_t fd, int events);
   void collect_done(curl_shard& shard);
   void next(transfer& t);
+  /// Sends request `index` on `t` now, or once it is due in a paced run.
+  void send_when_due(transfer& t, std::uint64_t index, steady_clock::time_point slot_free);
   void launch(transfer& t);
   void finish(transfer& t, CURLcode code);
   static void configure(transfer& t, const request_template& request);
@@ -436,12 +438,25 @@ void curl_crawl::next(transfer& t) {
     }
     return;
   }
-  t.request = request_attempts(job_, next_index_);
-  const auto& request = job_.next_request(next_index_++, target_);
+  const auto index = next_index_++;
+  const auto& request = job_.next_request(index, target_);
   t.url.assign(job_.endpoints[request.endpoint].origin).append(target_);
   if (t.configured != &request) {
     configure(t, request);
   }
+  send_when_due(t, index, steady_clock::now()); // this transfer is free from now
+}
+
+void curl_crawl::send_when_due(transfer& t, std::uint64_t index, steady_clock::time_point slot_free) {
+  if (job_.paced()) {
+    const auto due = job_.due(index);
+    if (steady_clock::now() < due && !job_.stop_asked()) {
+      t.pause.expires_at(crawl_job::wake_at(due));
+      t.pause.async_wait([this, &t, index, slot_free](const error_code&) { send_when_due(t, index, slot_free); });
+      return;
+    }
+  }
+  t.request = request_attempts(job_, index, slot_free);
   launch(t);
 }
 

@@ -86,7 +86,13 @@ std::optional<double> crawl_result::limit_seconds() const noexcept {
   if (!delay) {
     return std::nullopt;
   }
-  return overlap::limit_seconds(n, concurrency, *delay);
+  const double closed = overlap::limit_seconds(n, concurrency, *delay);
+  if (!open_model || n == 0) {
+    return closed;
+  }
+  // Paced: the last request is not even due before (n - 1) / rate.
+  const double paced = static_cast<double>(n - 1) / open_model->rate + std::chrono::duration<double>(*delay).count();
+  return std::max(closed, paced);
 }
 
 std::optional<double> crawl_result::efficiency() const noexcept {
@@ -133,6 +139,10 @@ void validate_crawl_options(const crawl_options& options) {
   }
   if (options.duration && options.duration->count() <= 0) {
     throw std::invalid_argument("the duration must be positive");
+  }
+  // A request due every 100 ns or sooner is beyond any generator: surely a typo.
+  if (options.rate && !(*options.rate > 0 && *options.rate <= 1e7)) {
+    throw std::invalid_argument("the rate must be a number of requests per second above 0 and at most 10000000");
   }
   if (!options.tls.ca_file.empty()) {
     http::tls_client check(options.tls); // throws if the CA file does not load

@@ -78,9 +78,21 @@ void crawl_serial(crawl_job& job) {
   serial_client client{job};
   std::string target;
   job.accounting.begin();
-  for (std::uint64_t i = 0; job.may_start(i); ++i) {
+  for (std::uint64_t i = 0;; ++i) {
+    // The one connection is free from here: a paced run sleeps until the request is
+    // due, or sends it at once if the previous answer came after that.
+    const auto slot_free = steady_clock::now();
+    if (job.paced() && i < job.options.n) {
+      const auto due = job.due(i);
+      while (steady_clock::now() < due && !job.stop_asked()) {
+        std::this_thread::sleep_until(crawl_job::wake_at(due));
+      }
+    }
+    if (!job.may_start(i)) {
+      break;
+    }
     const auto& t = job.next_request(i, target);
-    request_attempts request(job, i);
+    request_attempts request(job, i, slot_free);
     while (const auto pause = request.after(client.attempt(t, target))) {
       std::this_thread::sleep_for(*pause); // blocking, like everything here
     }

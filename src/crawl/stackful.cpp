@@ -97,9 +97,9 @@ attempt_outcome exchange(stackful_crawl& sc, const request_template& t, const st
 }
 
 /// One request task: its attempts, with the policy's pauses between them.
-void fetch(stackful_crawl& sc, std::uint64_t index, const request_template& t, const std::string& target,
-           const asio::yield_context& yield) {
-  request_attempts request(sc.job, index);
+void fetch(stackful_crawl& sc, std::uint64_t index, steady_clock::time_point slot_free, const request_template& t,
+           const std::string& target, const asio::yield_context& yield) {
+  request_attempts request(sc.job, index, slot_free);
   while (const auto pause = request.after(exchange(sc, t, target, yield))) {
     asio::steady_timer timer(yield.get_executor(), *pause);
     error_code ignored;
@@ -109,11 +109,23 @@ void fetch(stackful_crawl& sc, std::uint64_t index, const request_template& t, c
 
 /// The book's loop: a task per URL, each spawned once the semaphore grants it a
 /// permit and giving the permit back when its request is over. The stop hook is
-/// asked once the permit is granted, just before the request would start.
+/// asked once the permit is granted, just before the request would start. A paced
+/// run first sleeps until the request is due (in slices that let a stop through).
 void spawn_all(stackful_crawl& sc, const asio::yield_context& yield) {
+  asio::steady_timer pacer(yield.get_executor());
+  auto slot_free = steady_clock::time_point::min(); // when the last wait for a permit ended
   for (std::uint64_t index = 0;; ++index) {
+    if (sc.job.paced()) {
+      const auto due = sc.job.due(index);
+      while (steady_clock::now() < due && !sc.job.stop_asked()) {
+        pacer.expires_at(crawl_job::wake_at(due));
+        error_code ignored;
+        pacer.async_wait(yield[ignored]);
+      }
+    }
     if (!sc.limit.try_acquire()) {
       sc.limit.async_acquire(yield); // throws only if the semaphore is destroyed
+      slot_free = steady_clock::now();
     }
     if (!sc.job.may_start(index)) {
       sc.limit.release();
@@ -124,7 +136,9 @@ void spawn_all(stackful_crawl& sc, const asio::yield_context& yield) {
     ++sc.running;
     asio::spawn(
         yield.get_executor(), std::allocator_arg, boost::context::pooled_fixedsize_stack(sc.stacks),
-        [&sc, index, &t, target = std::move(target)](const asio::yield_context& y) { fetch(sc, index, t, target, y); },
+        [&sc, index, slot_free, &t, target = std::move(target)](const asio::yield_context& y) {
+          fetch(sc, index, slot_free, t, target, y);
+        },
         [&sc](std::exception_ptr e) {
           sc.limit.release();
           if (e && !sc.failure) {

@@ -106,12 +106,31 @@ std::optional<tls_handshake_counts> read_tls(const record::fields& f) {
 } // namespace
 
 void tag_invoke(const json::value_from_tag&, json::value& out, const latency_summary& l) {
-  out = {{"p50", l.p50_ms}, {"p90", l.p90_ms}, {"p99", l.p99_ms}, {"max", l.max_ms}};
+  json::object o{{"p50", l.p50_ms}, {"p90", l.p90_ms}, {"p99", l.p99_ms}};
+  o["p99_9"] = results::number_or_null(l.p99_9_ms);
+  o["p99_99"] = results::number_or_null(l.p99_99_ms);
+  o["max"] = l.max_ms;
+  out = std::move(o);
 }
 
 latency_summary tag_invoke(const json::value_to_tag<latency_summary>&, const json::value& in) {
-  const auto f = record::fields::of(in);
-  return {f.required_number("p50"), f.required_number("p90"), f.required_number("p99"), f.required_number("max")};
+  return results::read_latency_summary(record::fields::of(in));
+}
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const open_model_result& m) {
+  out = {{"rate", m.rate},
+         {"achieved_rate", results::number_or_null(m.achieved_rate)},
+         {"late_starts", m.late_starts},
+         {"queued", m.queued},
+         {"corrected_latency_ms", json::value_from(m.corrected)},
+         {"corrected_histogram", json::value_from(m.corrected_histogram)},
+         {"lateness_ms", json::value_from(summary_of(m.lateness_histogram))},
+         {"lateness_histogram", json::value_from(m.lateness_histogram)},
+         {"sent_per_second", json::value_from(m.sent_per_second)}};
+}
+
+open_model_result tag_invoke(const json::value_to_tag<open_model_result>&, const json::value& in) {
+  return results::read_open_model(record::fields::of(in));
 }
 
 void tag_invoke(const json::value_from_tag&, json::value& out, const crawl_result& r) {
@@ -139,6 +158,10 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const crawl_resul
     o["tls"] = tls_json(*r.tls);
   }
   o["latency_ms"] = json::value_from(r.latency);
+  o["latency_histogram"] = json::value_from(r.latency_histogram);
+  if (r.open_model) {
+    o["open_model"] = json::value_from(*r.open_model);
+  }
   out = std::move(o);
 }
 
@@ -231,10 +254,48 @@ crawl_result read_crawl_run(const record::fields& f) {
   r.retries = count_at(f, "retries");
   r.connections = count_at(f, "connections");
   r.tls = read_tls(f);
-  const auto latency = f.child("latency_ms");
-  r.latency = {latency.required_number("p50"), latency.required_number("p90"), latency.required_number("p99"),
-               latency.required_number("max")};
+  r.latency = read_latency_summary(f.child("latency_ms"));
+  // Both optional: files written before histograms and the open model have neither.
+  if (f.optional_object("latency_histogram") != nullptr) {
+    r.latency_histogram = read_histogram(f.child("latency_histogram"));
+  }
+  if (f.optional_object("open_model") != nullptr) {
+    r.open_model = read_open_model(f.child("open_model"));
+  }
   return r;
+}
+
+latency_summary read_latency_summary(const record::fields& f) {
+  latency_summary l;
+  l.p50_ms = f.required_number("p50");
+  l.p90_ms = f.required_number("p90");
+  l.p99_ms = f.required_number("p99");
+  l.p99_9_ms = f.optional_number("p99_9");
+  l.p99_99_ms = f.optional_number("p99_99");
+  l.max_ms = f.required_number("max");
+  return l;
+}
+
+open_model_result read_open_model(const record::fields& f) {
+  open_model_result m;
+  m.rate = f.required_number("rate");
+  if (!(m.rate > 0)) {
+    f.fail("rate", "expected a rate above 0");
+  }
+  m.achieved_rate = f.optional_number("achieved_rate");
+  m.late_starts = count_at(f, "late_starts");
+  m.queued = count_at(f, "queued");
+  m.corrected = read_latency_summary(f.child("corrected_latency_ms"));
+  m.corrected_histogram = read_histogram(f.child("corrected_histogram"));
+  m.lateness_histogram = read_histogram(f.child("lateness_histogram"));
+  const auto& sent = f.required_array("sent_per_second");
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    if (!sent[i].is_uint64() && !(sent[i].is_int64() && sent[i].as_int64() >= 0)) {
+      f.fail("sent_per_second[" + std::to_string(i) + "]", "expected a whole number of at least 0");
+    }
+    m.sent_per_second.push_back(static_cast<std::size_t>(sent[i].to_number<std::uint64_t>()));
+  }
+  return m;
 }
 
 sweep_point read_sweep_point(const record::fields& f) {

@@ -12,6 +12,9 @@ sweep_point read_sweep_point(const record::fields& f);
 workload_result read_workload_run(const record::fields& f);
 span read_span(const record::fields& f);
 timeline_run read_timeline_run(const record::fields& f);
+hdr_histogram read_histogram(const record::fields& f);
+latency_summary read_latency_summary(const record::fields& f);
+open_model_result read_open_model(const record::fields& f);
 
 /// The enum named by the string at `key`, as `parse` reads it; fails naming the field
 /// and the unknown `what` (strategy, mode, category) otherwise.

@@ -5,7 +5,6 @@
 #include "crawl/url_source.hpp"
 #include "http/request_text.hpp"
 #include "http/url.hpp"
-#include "record/latency_histogram.hpp"
 
 #include <gtest/gtest.h>
 
@@ -85,28 +84,6 @@ TEST(request_text, writes_a_get_and_a_post) {
   EXPECT_EQ(out, "POST /add HTTP/1.1\r\nHost: h\r\nIdempotency-Key: k\r\nContent-Length: 3\r\n\r\nxyz");
   EXPECT_EQ(http::host_header_for("127.0.0.1", 80), "127.0.0.1");
   EXPECT_EQ(http::host_header_for("::1", 8080), "[::1]:8080");
-}
-
-TEST(latency_histogram, gives_percentiles_within_half_a_percent) {
-  record::latency_histogram h;
-  for (int ms = 1; ms <= 1000; ++ms) {
-    h.add(std::chrono::milliseconds(ms));
-  }
-  EXPECT_EQ(h.count(), 1000u);
-  EXPECT_NEAR(h.quantile_ms(0.50), 500, 500 * 0.005);
-  EXPECT_NEAR(h.quantile_ms(0.99), 990, 990 * 0.005);
-  EXPECT_DOUBLE_EQ(h.max_ms(), 1000);
-  EXPECT_LE(h.quantile_ms(1.0), 1000);
-}
-
-TEST(latency_histogram, is_exact_below_512_microseconds) {
-  record::latency_histogram h;
-  h.add(5us);
-  h.add(7us);
-  h.add(100us);
-  EXPECT_DOUBLE_EQ(h.quantile_ms(0.5), 0.007);
-  EXPECT_DOUBLE_EQ(h.quantile_ms(0.0), 0.005);
-  EXPECT_EQ(record::latency_histogram{}.quantile_ms(0.5), 0);
 }
 
 TEST(crawl_result, computes_the_limit_and_efficiency) {

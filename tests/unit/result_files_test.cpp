@@ -69,6 +69,22 @@ void expect_same(const crawl_result& a, const crawl_result& b) {
   EXPECT_EQ(a.latency.p90_ms, b.latency.p90_ms);
   EXPECT_EQ(a.latency.p99_ms, b.latency.p99_ms);
   EXPECT_EQ(a.latency.max_ms, b.latency.max_ms);
+  EXPECT_EQ(a.latency.p99_9_ms, b.latency.p99_9_ms);
+  EXPECT_EQ(a.latency.p99_99_ms, b.latency.p99_99_ms);
+  EXPECT_EQ(a.latency_histogram, b.latency_histogram);
+  ASSERT_EQ(a.open_model.has_value(), b.open_model.has_value());
+  if (a.open_model) {
+    const auto &x = *a.open_model, &y = *b.open_model;
+    EXPECT_EQ(x.rate, y.rate);
+    EXPECT_EQ(x.achieved_rate, y.achieved_rate);
+    EXPECT_EQ(x.corrected.p99_ms, y.corrected.p99_ms);
+    EXPECT_EQ(x.corrected.p99_99_ms, y.corrected.p99_99_ms);
+    EXPECT_EQ(x.corrected_histogram, y.corrected_histogram);
+    EXPECT_EQ(x.lateness_histogram, y.lateness_histogram);
+    EXPECT_EQ(x.late_starts, y.late_starts);
+    EXPECT_EQ(x.queued, y.queued);
+    EXPECT_EQ(x.sent_per_second, y.sent_per_second);
+  }
   EXPECT_EQ(a.extrapolated, b.extrapolated);
   EXPECT_EQ(a.limit_seconds(), b.limit_seconds());
   EXPECT_EQ(a.efficiency(), b.efficiency());
@@ -93,7 +109,10 @@ crawl_result a_crawl_run(crawl_strategy strategy) {
   }
   r.retries = 7;
   r.connections = 101;
-  r.latency = {100.25, 100.5, 101.0, 102.375};
+  for (std::uint64_t us = 100'000; us < 102'400; us += 7) {
+    r.latency_histogram.record_us(us);
+  }
+  r.latency = summary_of(r.latency_histogram);
   r.extrapolated = strategy == crawl_strategy::serial;
   return r;
 }
@@ -109,6 +128,17 @@ TEST(result_files, a_crawl_result_reads_back_field_for_field) {
   body.runs[2].succeeded = 0;                                              // nothing succeeded: no efficiency, no rate
   body.runs[3].tls = tls_handshake_counts{.handshakes = 10, .resumed = 9}; // https://
   body.runs[4].tls = tls_handshake_counts{.failed = 3, .failure = "certificate verify failed"}; // and refused
+  auto& open = body.runs[4].open_model.emplace();                                               // a paced run
+  open.rate = 1234.5;
+  open.achieved_rate = 1230.25;
+  open.corrected_histogram.record_us(250'000, 900);
+  open.corrected_histogram.record_us(1'700'000, 100);
+  open.corrected = summary_of(open.corrected_histogram);
+  open.lateness_histogram.record_us(3, 999);
+  open.lateness_histogram.record_us(2'500);
+  open.late_starts = 1;
+  open.queued = 100;
+  open.sent_per_second = {1234, 1235, 0, 7};
   const result_file written{header_for("crawl"), body};
   const auto read = read_back(written);
   expect_same_header(read.header, written.header);
@@ -119,6 +149,20 @@ TEST(result_files, a_crawl_result_reads_back_field_for_field) {
     expect_same(runs[i], body.runs[i]);
   }
   EXPECT_EQ(result_file_text(read), result_file_text(written));
+}
+
+TEST(result_files, a_file_written_before_histograms_reads_with_empty_ones) {
+  auto doc =
+      boost::json::parse(result_file_text({header_for("crawl"), crawl_results{{a_crawl_run(crawl_strategy::curl)}}}));
+  auto& run = doc.at("runs").at(0).as_object();
+  run.erase("latency_histogram");
+  run.at("latency_ms").as_object().erase("p99_9");
+  run.at("latency_ms").as_object().erase("p99_99");
+  const auto read = read_result_file(boost::json::serialize(doc), "old.json");
+  const auto& r = std::get<crawl_results>(read.body).runs.at(0);
+  EXPECT_EQ(r.latency_histogram.count(), 0u);
+  EXPECT_FALSE(r.latency.p99_9_ms);
+  EXPECT_FALSE(r.open_model);
 }
 
 TEST(result_files, a_plain_http_run_has_no_tls_field_and_more_resumed_than_handshakes_is_refused) {
