@@ -123,6 +123,24 @@ rate_sweep_options rate_options(const sweep_settings& s) {
   return o;
 }
 
+/// Writes the sweep's file (marked interrupted if it was); the exit status: 130 when
+/// interrupted, 1 when a point had errors, else 0.
+template <class Point>
+int write_results(const output_file& json, const sweep_results& results, bool interrupted,
+                  const std::vector<Point>& points) {
+  auto header = run_header::capture("sweep");
+  header.interrupted = interrupted;
+  json.write(result_file_text({header, results}));
+  if (interrupted) {
+    return interrupted_status;
+  }
+  std::size_t errors = 0;
+  for (const auto& p : points) {
+    errors += p.errors;
+  }
+  return errors == 0 ? 0 : 1;
+}
+
 /// `overlap sweep --rate R1,R2,...`: latency percentiles against the offered rate.
 int run_rate_sweep_command(sweep_settings& s) {
   auto o = rate_options(s);
@@ -158,17 +176,7 @@ int run_rate_sweep_command(sweep_settings& s) {
     std::printf("partial sweep: stopped after %zu of %zu rates, %s\n", points.size(), o.rates.size(),
                 interrupted ? "interrupted" : ("--max-time " + format_duration(s.max_time) + " passed").c_str());
   }
-  auto header = run_header::capture("sweep");
-  header.interrupted = interrupted;
-  json.write(result_file_text({header, sweep_results_of(o, points)}));
-  if (interrupted) {
-    return interrupted_status;
-  }
-  std::size_t errors = 0;
-  for (const auto& p : points) {
-    errors += p.errors;
-  }
-  return errors == 0 ? 0 : 1;
+  return write_results(json, sweep_results_of(o, points), interrupted, points);
 }
 
 int run_sweep_command(sweep_settings& s) {
@@ -224,17 +232,7 @@ int run_sweep_command(sweep_settings& s) {
     std::printf("partial sweep: stopped after %zu of %zu points, %s\n", points.size(), planned,
                 interrupted ? "interrupted" : ("--max-time " + format_duration(s.max_time) + " passed").c_str());
   }
-  auto header = run_header::capture("sweep");
-  header.interrupted = interrupted;
-  json.write(result_file_text({header, sweep_results_of(o, points)}));
-  if (interrupted) {
-    return interrupted_status;
-  }
-  std::size_t errors = 0;
-  for (const auto& p : points) {
-    errors += p.errors;
-  }
-  return errors == 0 ? 0 : 1;
+  return write_results(json, sweep_results_of(o, points), interrupted, points);
 }
 
 /// Validates a spec while parsing options, so a bad one is a usage error (exit 2).

@@ -87,8 +87,9 @@ std::string format_rate_table(const std::vector<rate_point>& points, std::option
                     "late | errors\n";
   char line[200];
   for (const auto& p : points) {
-    std::snprintf(line, sizeof line, "%9.6g | %10.1f | %8.1f / %8.1f / %8.1f | %10.1f / %10.1f | %6zu | %4zu | %6zu%s\n",
-                  p.rate, p.achieved_rate.value_or(0), p.corrected.p50_ms, p.corrected.p99_ms, p.corrected.max_ms,
+    std::snprintf(line, sizeof line,
+                  "%9.6g | %10.1f | %8.1f / %8.1f / %8.1f | %10.1f / %10.1f | %6zu | %4zu | %6zu%s\n", p.rate,
+                  p.achieved_rate.value_or(0), p.corrected.p50_ms, p.corrected.p99_ms, p.corrected.max_ms,
                   p.uncorrected.p50_ms, p.uncorrected.p99_ms, p.queued, p.late_starts, p.errors,
                   capacity && p.rate > *capacity ? "  (above capacity)" : "");
     out += line;

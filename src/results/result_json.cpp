@@ -22,6 +22,15 @@ std::uint64_t count_at(const record::fields& f, std::string_view key) {
   return static_cast<std::uint64_t>(f.required_at_least(key, 0));
 }
 
+// An offered rate: requests per second, above 0.
+double required_rate(const record::fields& f) {
+  const double rate = f.required_number("rate");
+  if (!(rate > 0)) {
+    f.fail("rate", "expected a rate above 0");
+  }
+  return rate;
+}
+
 // Every kind, also those that never happened, so that readers see the whole vocabulary.
 json::object failure_counts_json(const failure_counts& counts) {
   json::object kinds;
@@ -295,10 +304,7 @@ latency_summary read_latency_summary(const record::fields& f) {
 
 open_model_result read_open_model(const record::fields& f) {
   open_model_result m;
-  m.rate = f.required_number("rate");
-  if (!(m.rate > 0)) {
-    f.fail("rate", "expected a rate above 0");
-  }
+  m.rate = required_rate(f);
   m.achieved_rate = f.optional_number("achieved_rate");
   m.late_starts = count_at(f, "late_starts");
   m.queued = count_at(f, "queued");
@@ -327,10 +333,7 @@ sweep_point read_sweep_point(const record::fields& f) {
 
 rate_point read_rate_point(const record::fields& f) {
   rate_point p;
-  p.rate = f.required_number("rate");
-  if (!(p.rate > 0)) {
-    f.fail("rate", "expected a rate above 0");
-  }
+  p.rate = required_rate(f);
   p.achieved_rate = f.optional_number("achieved_rate");
   p.delay = std::chrono::milliseconds(f.required_at_least("delay_ms", 0));
   p.concurrency = static_cast<std::size_t>(f.required_at_least("concurrency", 1));
