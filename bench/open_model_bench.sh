@@ -17,7 +17,12 @@
 # Each figure is the median of REPEATS runs (min and max beside it where they matter).
 # Knobs (env): SECTIONS, REPEATS=3, STRATEGIES="coroutine callback curl",
 #              RATES="5000 10000 15000 20000 25000 30000 35000 40000 50000 60000",
-#              RATE_SECONDS=2, PIN=1 (server on CPU 1, clients on CPU 0), OVERLAP_BIN.
+#              RATE_SECONDS=2, PIN=1 (server on CPU 1, clients on CPU 0), OVERLAP_BIN,
+#              RT=0 (1: server, crawler and wrk under `chrt -f 10`, SCHED_FIFO, see below).
+# On a shared 2-core box whose cores are never idle, a paced client's wake-ups wait for
+# the scheduler: lateness then measures the box, not the generator. RT=1 lets the
+# benchmark's processes preempt everything else (the kernel still keeps 5% of each
+# second for the rest: sched_rt_runtime_us); it needs CAP_SYS_NICE.
 # Output: markdown tables on stdout, progress on stderr.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -36,12 +41,17 @@ STRATEGIES=${STRATEGIES:-"coroutine callback curl"}
 RATES=${RATES:-"5000 10000 15000 20000 25000 30000 35000 40000 50000 60000"}
 RATE_SECONDS=${RATE_SECONDS:-2}
 PIN=${PIN:-1}
+RT=${RT:-0}
 have_overlap || die "$OVERLAP_BIN not found: build first (make build)"
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
 if [ "$PIN" = 1 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
     SRV=(taskset -c 1); CLI=(taskset -c 0)
 else
     SRV=(); CLI=()
+fi
+if [ "$RT" = 1 ]; then
+    chrt -f 10 true 2>/dev/null || die "RT=1: chrt -f 10 is not permitted here (needs CAP_SYS_NICE)"
+    SRV=(chrt -f 10 "${SRV[@]}"); CLI=(chrt -f 10 "${CLI[@]}")
 fi
 
 # serve NAME ARGS...: a fresh `overlap serve` (one event-loop thread) on the server core.
@@ -252,7 +262,7 @@ print_cases() {
     echo
 }
 
-echo "# overlap open-model benchmark ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -r), pinned: $PIN)"
+echo "# overlap open-model benchmark ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -r), pinned: $PIN, SCHED_FIFO: $RT)"
 echo
 for s in $SECTIONS; do
     case $s in
