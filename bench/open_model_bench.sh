@@ -16,7 +16,7 @@
 #             crawl --rate 200 -c 20 -n 600 vs wrk -t1 -c20 -d3s --latency
 # Each figure is the median of REPEATS runs (min and max beside it where they matter).
 # Knobs (env): SECTIONS, REPEATS=3, STRATEGIES="coroutine callback curl",
-#              RATES="5000 10000 15000 20000 25000 30000 35000 40000 50000 60000",
+#              RATES="5000 10000 15000 20000 25000 30000 35000 40000 50000 60000 70000 80000",
 #              RATE_SECONDS=2, PIN=1 (server on CPU 1, clients on CPU 0), OVERLAP_BIN,
 #              RT=0 (1: server, crawler and wrk under `chrt -f 10`, SCHED_FIFO, see below).
 # On a shared 2-core box whose cores are never idle, a paced client's wake-ups wait for
@@ -38,7 +38,7 @@ PY=python3 # only the standard library's json is needed here
 SECTIONS=${SECTIONS:-"rate lateness overload stall"}
 REPEATS=${REPEATS:-3}
 STRATEGIES=${STRATEGIES:-"coroutine callback curl"}
-RATES=${RATES:-"5000 10000 15000 20000 25000 30000 35000 40000 50000 60000"}
+RATES=${RATES:-"5000 10000 15000 20000 25000 30000 35000 40000 50000 60000 70000 80000"}
 RATE_SECONDS=${RATE_SECONDS:-2}
 PIN=${PIN:-1}
 RT=${RT:-0}
@@ -61,11 +61,16 @@ serve() {
         die "overlap serve did not start"
 }
 
+# The crawler's CPU share (GNU time's %P, of one core) goes to $BENCH_TMP/cpu.
+TIMED=()
+if [ -x /usr/bin/time ]; then TIMED=(/usr/bin/time -f %P -o "$BENCH_TMP/cpu"); fi
+crawl_cpu() { if [ -s "$BENCH_TMP/cpu" ]; then tr -d '%' <"$BENCH_TMP/cpu"; else echo n/a; fi; }
+
 # crawl BASE STRATEGY N C RATE DELAY -> one line of figures (see open_figures), or "n/a".
 crawl() {
     local base=$1 st=$2 n=$3 c=$4 rate=$5 delay=$6 json="$BENCH_TMP/run.json"
-    rm -f "$json"
-    if ! timeout 120 "${CLI[@]}" "$OVERLAP_BIN" crawl --url "$base/add?name=$st&delay=$delay&" -n "$n" -c "$c" \
+    rm -f "$json" "$BENCH_TMP/cpu"
+    if ! timeout 120 "${TIMED[@]}" "${CLI[@]}" "$OVERLAP_BIN" crawl --url "$base/add?name=$st&delay=$delay&" -n "$n" -c "$c" \
             --rate "$rate" --strategy "$st" --json "$json" >/dev/null 2>"$BENCH_TMP/crawl.err"; then
         log "  $st failed: $(tail -n 1 "$BENCH_TMP/crawl.err")"
     fi
@@ -131,11 +136,13 @@ rate_section() {
     for st in $STRATEGIES; do
         best=""
         for rate in $RATES; do
-            local n=$((rate * RATE_SECONDS)) lates=() achs=() queues=() p99s=() errs=0
+            local n=$((rate * RATE_SECONDS)) lates=() achs=() queues=() p99s=() cpus=() errs=0
             for r in $(seq "$REPEATS"); do
                 read -r got e ach late queued _ _ cp99 _ _ _ _ _ < <(crawl "$base" "$st" "$n" 100 "$rate" 0)
                 [ "$got" = n/a ] && { log "  rate: $st $rate/s run $r failed"; continue; }
-                log "  rate: $st $rate/s run $r: achieved $ach/s, $late late, $queued queued, corrected p99 $cp99 ms, $e errors"
+                local cpu; cpu=$(crawl_cpu)
+                log "  rate: $st $rate/s run $r: achieved $ach/s, $late late, $queued queued, corrected p99 $cp99 ms, crawler CPU $cpu%, $e errors"
+                [ "$cpu" != n/a ] && cpus+=("$cpu")
                 lates+=("$(awk -v a="$late" -v b="$got" 'BEGIN { printf "%.3f", 100 * a / b }')")
                 achs+=("$ach"); queues+=("$queued"); p99s+=("$cp99"); errs=$((errs + e))
             done
@@ -143,7 +150,7 @@ rate_section() {
             late_pct=$(med "${lates[@]}"); ach_med=$(med "${achs[@]}")
             held=$(awk -v l="$late_pct" -v a="$ach_med" -v r="$rate" \
                 'BEGIN { print (l != "n/a" && a != "n/a" && l <= 1 && a >= 0.98 * r) ? "yes" : "no" }')
-            rows+="| $st | $rate | $(fmt %.0f "$ach_med") | $(ratio "$ach_med" "$rate") | $(fmt %.2f "$late_pct") | $(fmt %.0f "$(med "${queues[@]}")") | $(fmt %.2f "$(med "${p99s[@]}")") | $errs | $held |"$'\n'
+            rows+="| $st | $rate | $(fmt %.0f "$ach_med") | $(ratio "$ach_med" "$rate") | $(fmt %.2f "$late_pct") | $(fmt %.0f "$(med "${queues[@]}")") | $(fmt %.2f "$(med "${p99s[@]}")") | $(fmt %.0f "$(med "${cpus[@]}")") | $errs | $held |"$'\n'
             [ "$held" = yes ] || break
             best=$rate
         done
@@ -153,8 +160,8 @@ rate_section() {
 
     echo "## Highest rate held: delay 0, -c 100, ${RATE_SECONDS} s per rate, overlap serve --threads 1, medians of $REPEATS runs"
     echo
-    echo "| strategy | rate asked /s | achieved /s | achieved/asked | late starts % | queued | corrected p99 ms | errors | held |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
+    echo "| strategy | rate asked /s | achieved /s | achieved/asked | late starts % | queued | corrected p99 ms | crawler CPU % | errors | held |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
     printf '%s' "$rows"
     echo
     echo "held: late starts <= 1% of n and achieved >= 98% of the rate asked (search stops at the first rate not held)"
@@ -201,6 +208,7 @@ lateness_section() {
 # One case: REPEATS x (overlap crawl, then wrk) against a fresh server each, with an
 # optional stall (SIGSTOP for 1 s after 1 s) of the server during each run.
 # case_runs NAME STALL CRAWL_RATE CRAWL_N CONNS DELAY WRK_SECONDS SERVE_ARGS...
+# (WRK_SECONDS 0: no wrk run, for a second crawl rate on the same case.)
 # Appends to the globals CASE_ROWS.
 case_runs() {
     local name=$1 stall=$2 rate=$3 n=$4 conns=$5 delay=$6 wrk_secs=$7; shift 7
@@ -216,17 +224,20 @@ case_runs() {
             log "  $name run $r overlap: corrected p99 $c max $d ms, uncorrected p99 $a max $b ms, $queued queued, $e errors"
             cp99+=("$c"); cmax+=("$d"); up99+=("$a"); umax+=("$b"); cerr=$((cerr + e))
         fi
-        stopper=""
-        [ "$stall" = 1 ] && { stall_server "$SERVER_PID" & stopper=$!; }
-        read -r rps p99 max e < <(wrk_run "$wrk_secs" "$conns" "$base/add?name=wrk&delay=$delay&abcdefghij")
-        [ -n "$stopper" ] && wait "$stopper"
-        log "  $name run $r wrk: p99 $p99 max $max ms, $rps req/s, $e errors"
-        [ "$p99" != n/a ] && { wp99+=("$p99"); wmax+=("$max"); wrps+=("$rps"); }
-        werr=$((werr + e))
+        if [ "$wrk_secs" != 0 ]; then
+            stopper=""
+            [ "$stall" = 1 ] && { stall_server "$SERVER_PID" & stopper=$!; }
+            read -r rps p99 max e < <(wrk_run "$wrk_secs" "$conns" "$base/add?name=wrk&delay=$delay&abcdefghij")
+            [ -n "$stopper" ] && wait "$stopper"
+            log "  $name run $r wrk: p99 $p99 max $max ms, $rps req/s, $e errors"
+            [ "$p99" != n/a ] && { wp99+=("$p99"); wmax+=("$max"); wrps+=("$rps"); }
+            werr=$((werr + e))
+        fi
         stop_pid "$SERVER_PID"
     done
     CASE_ROWS+="| $name | overlap crawl --rate $rate, corrected | $(fmt %.1f "$(med "${cp99[@]}")") | $(fmt %.1f "$(med "${cmax[@]}")") | $cerr |"$'\n'
     CASE_ROWS+="| $name | overlap crawl --rate $rate, uncorrected | $(fmt %.1f "$(med "${up99[@]}")") | $(fmt %.1f "$(med "${umax[@]}")") | $cerr |"$'\n'
+    [ "$wrk_secs" != 0 ] || return 0
     CASE_ROWS+="| $name | wrk -t1 -c$conns -d${wrk_secs}s ($(fmt %.0f "$(med "${wrps[@]}")") req/s) | $(fmt %.1f "$(med "${wp99[@]}")") | $(fmt %.1f "$(med "${wmax[@]}")") | $werr |"$'\n'
 }
 
@@ -247,6 +258,8 @@ overload_section() {
 }
 stall_section() {
     case_runs stall 1 200 600 20 1 3
+    # At 2000/s the 20 requests caught in the stall are 0.3% of n: under the uncorrected p99.
+    case_runs stall 1 2000 6000 20 1 0
 }
 
 print_cases() {
@@ -254,7 +267,7 @@ print_cases() {
     echo "## Overload and stall: p99 and max as each tool reports them (ms), medians of $REPEATS runs"
     echo
     echo "overload: serve --capacity 4, delay 20 ms (200 answers/s), 400/s asked for 2 s, -c 4."
-    echo "stall: delay 1 ms, -c 20, the server stopped (SIGSTOP) from 1 s to 2 s of a 3 s run."
+    echo "stall: delay 1 ms, -c 20, the server stopped (SIGSTOP) from 1 s to 2 s of a 3 s run (crawl -n = 3 s x rate)."
     echo
     echo "| case | tool | p99 ms | max ms | errors |"
     echo "|---|---|---:|---:|---:|"
