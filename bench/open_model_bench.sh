@@ -7,14 +7,16 @@
 # Sections (SECTIONS="rate lateness overload stall"):
 #   rate      delay 0, -c 100, serve --threads 1: rates RATES upwards, RATE_SECONDS each,
 #             per strategy (STRATEGIES) until one is not held (late starts > 1% of n, or
-#             achieved rate < 98% of the rate asked); vs wrk -t1 -c100 -d3s (closed model)
+#             achieved rate < 98% of the rate asked); vs wrk -t1 -c100 -d3s (closed model);
+#             the crawler's CPU share from GNU time (/usr/bin/time), when installed
 #   lateness  10,000 req/s for 3 s, -c 100, delay 0: the generator's own lateness
 #             (from a free connection to the send): p50, p99, p99.9, max, late starts
 #   overload  serve --capacity 4, delay 20 ms (200 answers/s): crawl --rate 400 -c 4 -n 800
 #             vs wrk -t1 -c4 -d2s --latency; p99 and max as each tool reports them
 #   stall     delay 1 ms; the server is stopped (SIGSTOP) 1 s into a 3 s run for 1 s:
-#             crawl --rate 200 -c 20 -n 600 vs wrk -t1 -c20 -d3s --latency
-# Each figure is the median of REPEATS runs (min and max beside it where they matter).
+#             crawl --rate 200 -c 20 -n 600 vs wrk -t1 -c20 -d3s --latency, and
+#             crawl --rate 2000 -n 6000, where the stalled requests are under 1% of n
+# Each figure is the median of REPEATS runs (wrk's req/s also with min and max).
 # Knobs (env): SECTIONS, REPEATS=3, STRATEGIES="coroutine callback curl",
 #              RATES="5000 10000 15000 20000 25000 30000 35000 40000 50000 60000 70000 80000",
 #              RATE_SECONDS=2, PIN=1 (server on CPU 1, clients on CPU 0), OVERLAP_BIN,
