@@ -1,6 +1,7 @@
 "use strict";
-// The crawl's sections: Table 8-1 (every strategy against the limit), the request
-// timelines, and the concurrency sweep (Figure 8-3).
+// The crawl's sections: Table 8-1 (every strategy against the limit), latency by
+// percentile (latency_section.js), the request timelines, and the concurrency sweep
+// (Figure 8-3).
 
 /** A section with an anchor for the table of contents. */
 function section(parent, id, title, intro) {
@@ -69,6 +70,7 @@ function crawl_sections(parent, data) {
       "The limit is ⌈n ÷ concurrency⌉ rounds of one delay each: no crawler can finish sooner. " +
       "Efficiency is the limit divided by the time taken.");
     for (const result of data.crawl_results) crawl_table(s, result, data.inputs);
+    latency_sections(parent, data);
   }
   if (data.crawl_timelines.length) {
     const s = section(parent, "timelines", "Request timelines",
