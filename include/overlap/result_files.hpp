@@ -32,16 +32,22 @@ struct workload_results {
   std::map<int, double> calibration;
 };
 
-/// `overlap sweep --json`.
+/// `overlap sweep --json`: a grid sweep (points) or a rate sweep (rate_points).
 struct sweep_results {
   crawl_strategy strategy = crawl_strategy::coroutine;
-  std::size_t n = 0;
+  std::size_t n = 0; // requests per point; of a rate sweep, of its largest point
   std::vector<sweep_point> points;
   bool partial = false;                           // cut short: the best is among the points run
   std::vector<std::size_t> skipped_concurrencies; // above n, not run
+  /// A rate sweep (`--rate`): its points, and its capacity (rate_capacity) when known.
+  bool by_rate = false;
+  std::vector<rate_point> rate_points;
+  std::optional<double> capacity_rps;
 };
 /// The file of a sweep run with `options` that ran `points`.
 sweep_results sweep_results_of(const sweep_options& options, std::vector<sweep_point> points);
+/// The file of a rate sweep run with `options` that ran `points`.
+sweep_results sweep_results_of(const rate_sweep_options& options, std::vector<rate_point> points);
 
 /// `overlap crawl|workload --timeline FILE.json`.
 struct timelines {
@@ -82,6 +88,8 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out, con
 crawl_result tag_invoke(const boost::json::value_to_tag<crawl_result>&, const boost::json::value& in);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out, const sweep_point& point);
 sweep_point tag_invoke(const boost::json::value_to_tag<sweep_point>&, const boost::json::value& in);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out, const rate_point& point);
+rate_point tag_invoke(const boost::json::value_to_tag<rate_point>&, const boost::json::value& in);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out, const workload_result& run);
 workload_result tag_invoke(const boost::json::value_to_tag<workload_result>&, const boost::json::value& in);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out, const span& s);

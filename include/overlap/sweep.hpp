@@ -73,4 +73,58 @@ std::vector<sweep_point> run_sweep(const sweep_options& options,
 /// The table: one row per concurrency, per delay its seconds and ideal.
 std::string format_sweep_table(const std::vector<sweep_point>& points);
 
+// The open model's "hockey stick": latency percentiles against the offered rate. Below
+// the capacity latency stays near the delay; past it the backlog grows for as long as
+// the load lasts, and so does the latency measured from when requests were due.
+
+/// One offered rate of a rate sweep: a paced crawl (crawl_options::rate).
+struct rate_point {
+  double rate = 0; ///< offered, requests per second
+  std::optional<double> achieved_rate;
+  std::chrono::milliseconds delay{0};
+  std::size_t concurrency = 0;
+  std::size_t n = 0;           ///< requests made: rate x the point's time
+  latency_summary corrected;   ///< from when each request was due
+  latency_summary uncorrected; ///< from when it was sent
+  std::size_t errors = 0;
+  std::size_t late_starts = 0;
+  std::size_t queued = 0;
+};
+
+struct rate_sweep_options {
+  std::vector<double> rates; ///< offered rates, requests per second, in the order run
+  std::chrono::milliseconds delay{50};
+  std::size_t concurrency = 100;
+  /// Each point offers its rate this long (n = rate x this, at least 1).
+  std::chrono::milliseconds point_time{3000};
+  /// Requests the server serves at once, when known (the embedded server's --capacity):
+  /// only for the capacity mark.
+  std::optional<std::size_t> server_capacity;
+  crawl_strategy strategy = crawl_strategy::coroutine;
+  tls_client_options tls;
+  /// The sweep stops starting new points once this much time has passed.
+  std::chrono::seconds max_total{900};
+  std::function<bool()> stop_requested;
+  std::function<void(const crawl_progress&)> on_progress;
+};
+
+/// "100,200,400.5": requests per second, each above 0 and at most 10^7. Throws
+/// std::invalid_argument with a reason.
+std::vector<double> parse_rate_list(std::string_view list);
+
+/// The requests of one point: rate x point_time, rounded, at least 1.
+std::size_t rate_point_requests(double rate, std::chrono::milliseconds point_time) noexcept;
+
+/// The most answers per second the sweep can get: min(concurrency, server capacity) /
+/// delay. None with a delay of 0 (no known bound).
+std::optional<double> rate_capacity(const rate_sweep_options& options);
+
+/// A paced crawl of `base_url` at each rate, in order, calling `on_point` after each.
+/// Stops early (fewer points: partial) once max_total has passed or a stop is asked.
+std::vector<rate_point> run_rate_sweep(const rate_sweep_options& options, const std::string& base_url,
+                                       const std::function<void(const rate_point&)>& on_point = {});
+
+/// The table: one row per rate, achieved rate and corrected and uncorrected percentiles.
+std::string format_rate_table(const std::vector<rate_point>& points, std::optional<double> capacity);
+
 } // namespace overlap

@@ -49,6 +49,10 @@ void add_sweep_body(json::object& o, const sweep_results& s) {
   o["skipped_concurrencies"] = json::value_from(s.skipped_concurrencies);
   o["points"] = json::value_from(s.points);
   o["best"] = std::move(best);
+  if (s.by_rate) {
+    o["rate_points"] = json::value_from(s.rate_points);
+    o["capacity_rps"] = results::number_or_null(s.capacity_rps);
+  }
 }
 
 // Where the parser stopped, as "line L, column C", so a hand-edited file is fixable.
@@ -172,6 +176,12 @@ sweep_results read_sweep(const record::fields& root) {
     s.skipped_concurrencies.push_back(static_cast<std::size_t>(skipped[i].to_number<std::uint64_t>()));
   }
   s.points = read_array<sweep_point>(root, "points", results::read_sweep_point);
+  // Present in a rate sweep's file only.
+  if (root.object().contains("rate_points")) {
+    s.by_rate = true;
+    s.rate_points = read_array<rate_point>(root, "rate_points", results::read_rate_point);
+    s.capacity_rps = root.optional_number("capacity_rps");
+  }
   return s;
 }
 
@@ -184,6 +194,19 @@ sweep_results sweep_results_of(const sweep_options& options, std::vector<sweep_p
   s.partial = points.size() < planned_points(options);
   s.skipped_concurrencies = skipped_concurrencies(options);
   s.points = std::move(points);
+  return s;
+}
+
+sweep_results sweep_results_of(const rate_sweep_options& options, std::vector<rate_point> points) {
+  sweep_results s;
+  s.strategy = options.strategy;
+  s.by_rate = true;
+  for (const double rate : options.rates) {
+    s.n = std::max(s.n, rate_point_requests(rate, options.point_time));
+  }
+  s.partial = points.size() < options.rates.size();
+  s.rate_points = std::move(points);
+  s.capacity_rps = rate_capacity(options);
   return s;
 }
 

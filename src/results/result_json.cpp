@@ -22,6 +22,15 @@ std::uint64_t count_at(const record::fields& f, std::string_view key) {
   return static_cast<std::uint64_t>(f.required_at_least(key, 0));
 }
 
+// An offered rate: requests per second, above 0.
+double required_rate(const record::fields& f) {
+  const double rate = f.required_number("rate");
+  if (!(rate > 0)) {
+    f.fail("rate", "expected a rate above 0");
+  }
+  return rate;
+}
+
 // Every kind, also those that never happened, so that readers see the whole vocabulary.
 json::object failure_counts_json(const failure_counts& counts) {
   json::object kinds;
@@ -181,6 +190,23 @@ sweep_point tag_invoke(const json::value_to_tag<sweep_point>&, const json::value
   return results::read_sweep_point(record::fields::of(in));
 }
 
+void tag_invoke(const json::value_from_tag&, json::value& out, const rate_point& p) {
+  out = {{"rate", p.rate},
+         {"achieved_rate", results::number_or_null(p.achieved_rate)},
+         {"delay_ms", p.delay.count()},
+         {"concurrency", p.concurrency},
+         {"n", p.n},
+         {"corrected_latency_ms", json::value_from(p.corrected)},
+         {"latency_ms", json::value_from(p.uncorrected)},
+         {"errors", p.errors},
+         {"late_starts", p.late_starts},
+         {"queued", p.queued}};
+}
+
+rate_point tag_invoke(const json::value_to_tag<rate_point>&, const json::value& in) {
+  return results::read_rate_point(record::fields::of(in));
+}
+
 void tag_invoke(const json::value_from_tag&, json::value& out, const workload_result& r) {
   json::object o;
   o["mode"] = to_string(r.mode);
@@ -278,10 +304,7 @@ latency_summary read_latency_summary(const record::fields& f) {
 
 open_model_result read_open_model(const record::fields& f) {
   open_model_result m;
-  m.rate = f.required_number("rate");
-  if (!(m.rate > 0)) {
-    f.fail("rate", "expected a rate above 0");
-  }
+  m.rate = required_rate(f);
   m.achieved_rate = f.optional_number("achieved_rate");
   m.late_starts = count_at(f, "late_starts");
   m.queued = count_at(f, "queued");
@@ -305,6 +328,21 @@ sweep_point read_sweep_point(const record::fields& f) {
   p.seconds = f.required_non_negative("seconds");
   p.limit_seconds = f.required_non_negative("limit_seconds");
   p.errors = count_at(f, "errors");
+  return p;
+}
+
+rate_point read_rate_point(const record::fields& f) {
+  rate_point p;
+  p.rate = required_rate(f);
+  p.achieved_rate = f.optional_number("achieved_rate");
+  p.delay = std::chrono::milliseconds(f.required_at_least("delay_ms", 0));
+  p.concurrency = static_cast<std::size_t>(f.required_at_least("concurrency", 1));
+  p.n = static_cast<std::size_t>(f.required_at_least("n", 1));
+  p.corrected = read_latency_summary(f.child("corrected_latency_ms"));
+  p.uncorrected = read_latency_summary(f.child("latency_ms"));
+  p.errors = count_at(f, "errors");
+  p.late_starts = count_at(f, "late_starts");
+  p.queued = count_at(f, "queued");
   return p;
 }
 

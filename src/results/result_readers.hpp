@@ -9,6 +9,7 @@ namespace overlap::results {
 
 crawl_result read_crawl_run(const record::fields& f);
 sweep_point read_sweep_point(const record::fields& f);
+rate_point read_rate_point(const record::fields& f);
 workload_result read_workload_run(const record::fields& f);
 span read_span(const record::fields& f);
 timeline_run read_timeline_run(const record::fields& f);

@@ -37,18 +37,26 @@ crawl_options paced(crawl_strategy strategy, const std::string& url, double rate
   return o;
 }
 
-/// The rate between the first and the last request's start as the server saw them.
+/// The rate at which the server saw requests start: over the middle 90% of the starts,
+/// so that one request held up at either edge (a thread scheduled late) does not move it.
 double rate_seen_by(delay_server& server, const std::string& name) {
-  const auto records = server.records()[name];
-  if (records.size() < 2) {
+  auto records = server.records()[name];
+  if (records.size() < 20) {
     return 0;
   }
-  double first = records.front().start, last = records.front().start;
-  for (const auto& r : records) {
-    first = std::min(first, r.start);
-    last = std::max(last, r.start);
-  }
-  return static_cast<double>(records.size() - 1) / (last - first);
+  std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
+  const std::size_t first = records.size() / 20, last = records.size() - 1 - records.size() / 20;
+  return static_cast<double>(last - first) / (records[last].start - records[first].start);
+}
+
+/// Rate accuracy needs the release build: a sanitizer's instrumentation costs more than
+/// the 50 us between requests at 20,000 a second.
+bool sanitized_build() {
+#ifdef OVERLAP_SANITIZED_BUILD
+  return true;
+#else
+  return false;
+#endif
 }
 
 /// How many recorded latencies are above `ms`.
@@ -69,6 +77,9 @@ std::string strategy_name(const testing::TestParamInfo<crawl_strategy>& info) {
 } // namespace
 
 TEST_P(paced_strategy, keeps_the_offered_rate_as_the_server_counts_it) {
+  if (sanitized_build()) {
+    GTEST_SKIP() << "rate accuracy is measured in the release build";
+  }
   running_server server;
   const auto name = "rate-" + std::string(to_string(GetParam()));
   const auto r = run_crawl(paced(GetParam(), add_url(server.port(), name, 0), 1000, 1500, 20));
@@ -104,6 +115,9 @@ TEST_P(paced_strategy, corrects_for_the_wait_that_a_closed_model_would_omit) {
 INSTANTIATE_TEST_SUITE_P(crawl_open_model, paced_strategy, testing::ValuesIn(all_crawl_strategies()), strategy_name);
 
 TEST(crawl_open_model, keeps_20000_requests_a_second_within_one_percent) {
+  if (sanitized_build()) {
+    GTEST_SKIP() << "rate accuracy is measured in the release build";
+  }
   running_server server;
   const auto r = run_crawl(paced(crawl_strategy::coroutine, add_url(server.port(), "fast", 0), 20'000, 40'000, 100));
   ASSERT_EQ(r.succeeded, 40'000u);

@@ -306,6 +306,46 @@ TEST(result_files, a_sweep_reads_back_field_for_field_and_says_when_it_is_partia
   EXPECT_EQ(result_file_text(read), result_file_text(written));
 }
 
+TEST(result_files, a_rate_sweep_reads_back_field_for_field) {
+  rate_sweep_options options;
+  options.rates = {100, 400.5, 800};
+  options.delay = 20ms;
+  options.concurrency = 4;
+  options.point_time = 500ms;
+  rate_point calm{.rate = 100, .achieved_rate = 99.5, .delay = 20ms, .concurrency = 4, .n = 50};
+  calm.corrected = {20.5, 21, 28.5, 29, 29, 29};
+  calm.uncorrected = {20.25, 20.5, 24, 25, 25, 25};
+  rate_point over = calm;
+  over.rate = 400.5;
+  over.achieved_rate.reset();
+  over.n = 200;
+  over.corrected.p99_ms = 336.5;
+  over.errors = 2;
+  over.late_starts = 3;
+  over.queued = 146;
+  const result_file written{header_for("sweep"), sweep_results_of(options, {calm, over})};
+  const auto read = read_back(written);
+  const auto& got = std::get<sweep_results>(read.body);
+  EXPECT_TRUE(got.by_rate);
+  EXPECT_TRUE(got.partial) << "2 of 3 rates";
+  EXPECT_EQ(got.n, 400u) << "the largest point's requests: 800/s for 0.5 s";
+  EXPECT_EQ(got.capacity_rps, 200.0);
+  EXPECT_TRUE(got.points.empty());
+  ASSERT_EQ(got.rate_points.size(), 2u);
+  EXPECT_EQ(got.rate_points[1].rate, 400.5);
+  EXPECT_FALSE(got.rate_points[1].achieved_rate);
+  EXPECT_EQ(got.rate_points[1].corrected.p99_ms, 336.5);
+  EXPECT_EQ(got.rate_points[1].uncorrected.p99_9_ms, 25);
+  EXPECT_EQ(got.rate_points[1].queued, 146u);
+  EXPECT_EQ(got.rate_points[1].errors, 2u);
+  EXPECT_EQ(result_file_text(read), result_file_text(written));
+
+  options.delay = 0ms; // no delay: no known capacity
+  const auto text = result_file_text({header_for("sweep"), sweep_results_of(options, {})});
+  EXPECT_TRUE(boost::json::parse(text).at("capacity_rps").is_null()) << text;
+  EXPECT_TRUE(std::get<sweep_results>(read_back({header_for("sweep"), sweep_results_of(options, {})}).body).by_rate);
+}
+
 TEST(result_files, crawl_and_workload_timelines_read_back_span_for_span) {
   crawl_result crawl = a_crawl_run(crawl_strategy::coroutine);
   crawl.timeline = {{3, 0.001, 0.101, 200, 1}, {1, 0.002, 0.25, 503, 0}, {2, 0.003, 0.5, 0, 0}};
