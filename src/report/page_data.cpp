@@ -116,9 +116,16 @@ json::object sweep_json(std::size_t input, const sweep_results& sweep) {
   for (const auto& b : best_per_delay(sweep.points)) {
     best.push_back({{"delay_ms", b.delay.count()}, {"concurrency", b.concurrency}, {"seconds", b.seconds}});
   }
-  return {{"input", input},        {"strategy", to_string(sweep.strategy)},
-          {"n", sweep.n},          {"partial", sweep.partial},
-          {"series", series_json}, {"best", best}};
+  // A rate sweep's points go as the file has them (one owner of their fields).
+  return {{"input", input},
+          {"strategy", to_string(sweep.strategy)},
+          {"n", sweep.n},
+          {"partial", sweep.partial},
+          {"series", series_json},
+          {"best", best},
+          {"by_rate", sweep.by_rate},
+          {"rate_points", json::value_from(sweep.rate_points)},
+          {"capacity_rps", maybe(sweep.capacity_rps)}};
 }
 
 json::object workload_run_json(std::size_t input, const workload_result& r, const std::vector<workload_result>& runs) {

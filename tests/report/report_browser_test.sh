@@ -131,6 +131,24 @@ check_latency small "$source_dir"/tests/report/fixtures/crawl_*result.json
 check_page open_model "$work/open_model.html" 3
 check_latency open_model "$work/paced.json" "$work/closed.json"
 
+# A real rate sweep (the hockey stick): one chart, three lines of one point per rate,
+# the capacity (min(c, capacity) / delay = 4 / 20 ms = 200 req/s) marked and named.
+"$overlap" sweep --rate 100,400 --delay 20ms -c 4 --capacity 4 --point-time 0.5s --json "$work/rates.json" >/dev/null
+"$overlap" report "$work/rates.json" -o "$work/rates.html" >/dev/null
+check_page rates "$work/rates.html" 1
+python3 - "$work/rates.dom" "$work/rates.json" <<'PY'
+import json, sys
+dom_file, sweep = sys.argv[1], json.load(open(sys.argv[2]))
+charts = {c["name"]: c["lines"] for c in json.load(open(dom_file + ".status"))["detail"]}
+title = "coroutine: latency against the offered rate"
+want = [{"mode": m, "points": len(sweep["rate_points"])} for m in ("corrected p99", "corrected p50", "uncorrected p99")]
+if charts.get(title) != want:
+    sys.exit(f"FAIL: rates: {charts}, expected '{title}' with lines {want}")
+if "marks the capacity, 200 req/s" not in open(dom_file).read():
+    sys.exit("FAIL: rates: the capacity (200 req/s) is not named")
+print(f"ok: rates: {title}: corrected p99, p50 and uncorrected p99 at {len(sweep['rate_points'])} rates, capacity marked")
+PY
+
 # Figures 8-10 and 8-11 from real runs at three difficulties, in two files: one chart per
 # figure, one line per mode joining every difficulty.
 "$overlap" workload --mode all -n 3 --difficulty 4,5 --post-delay 5 --json "$work/costs_4_5.json" >/dev/null
