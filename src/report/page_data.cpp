@@ -1,6 +1,7 @@
 #include "report/page_data.hpp"
 
 #include "overlap/workload_output.hpp"
+#include "report/latency_data.hpp"
 #include "report/shaping.hpp"
 
 #include <boost/json/array.hpp>
@@ -66,22 +67,22 @@ json::object crawl_run_json(const crawl_result& r) {
   for (auto kind : all_failure_kinds) {
     kinds[to_string(kind)] = r.errors_by_kind[static_cast<std::size_t>(kind)];
   }
-  return {
-      {"strategy", to_string(r.strategy)},
-      {"n", r.n},
-      {"concurrency", r.concurrency},
-      {"delay_ms", maybe_ms(r.delay)},
-      {"result", r.result},
-      {"seconds", r.seconds},
-      {"limit_seconds", maybe(r.limit_seconds())},
-      {"efficiency", maybe(r.efficiency())},
-      {"requests_per_second", maybe(r.requests_per_second())},
-      {"extrapolated", r.extrapolated},
-      {"errors", r.errors()},
-      {"errors_by_kind", std::move(kinds)},
-      {"retries", r.retries},
-      {"latency_ms",
-       {{"p50", r.latency.p50_ms}, {"p90", r.latency.p90_ms}, {"p99", r.latency.p99_ms}, {"max", r.latency.max_ms}}}};
+  return {{"strategy", to_string(r.strategy)},
+          {"n", r.n},
+          {"concurrency", r.concurrency},
+          {"delay_ms", maybe_ms(r.delay)},
+          {"result", r.result},
+          {"seconds", r.seconds},
+          {"limit_seconds", maybe(r.limit_seconds())},
+          {"efficiency", maybe(r.efficiency())},
+          {"requests_per_second", maybe(r.requests_per_second())},
+          {"extrapolated", r.extrapolated},
+          {"errors", r.errors()},
+          {"errors_by_kind", std::move(kinds)},
+          {"retries", r.retries},
+          {"latency_ms", json::value_from(r.latency)},
+          {"percentiles", percentile_curves_json(r)},
+          {"open_model", open_model_json(r)}};
 }
 
 json::object crawl_timeline_json(std::size_t input, const timeline_run& run) {
@@ -115,9 +116,16 @@ json::object sweep_json(std::size_t input, const sweep_results& sweep) {
   for (const auto& b : best_per_delay(sweep.points)) {
     best.push_back({{"delay_ms", b.delay.count()}, {"concurrency", b.concurrency}, {"seconds", b.seconds}});
   }
-  return {{"input", input},        {"strategy", to_string(sweep.strategy)},
-          {"n", sweep.n},          {"partial", sweep.partial},
-          {"series", series_json}, {"best", best}};
+  // A rate sweep's points go as the file has them (one owner of their fields).
+  return {{"input", input},
+          {"strategy", to_string(sweep.strategy)},
+          {"n", sweep.n},
+          {"partial", sweep.partial},
+          {"series", series_json},
+          {"best", best},
+          {"by_rate", sweep.by_rate},
+          {"rate_points", json::value_from(sweep.rate_points)},
+          {"capacity_rps", maybe(sweep.capacity_rps)}};
 }
 
 json::object workload_run_json(std::size_t input, const workload_result& r, const std::vector<workload_result>& runs) {

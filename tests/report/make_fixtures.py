@@ -6,9 +6,14 @@ crawl, sweep and workload produce real ones.
 usage: make_fixtures.py OUT_DIR [--requests N] [--seed S]
        make_fixtures.py --upgrade FILE...   (rewrites hand-written fixtures as format 1)
 
-Writes OUT_DIR/{crawl_result,crawl_timeline,sweep_result,workload_result,
-workload_timeline}.json. --requests sets the size of the large "coroutine" timeline
-run (100,000 for the smoothness check); the other runs stay small.
+Writes OUT_DIR/{crawl_result,crawl_timeline,crawl_open_result,crawl_closed_result,
+sweep_result,workload_result,workload_timeline}.json. --requests sets the size of the
+large "coroutine" timeline run (100,000 for the smoothness check); the other runs stay
+small. crawl_open_result is a paced run (the open model, with latency histograms) and
+crawl_closed_result the same server driven by a closed-model client: both meet a server
+that stalls for a second, the picture of coordinated omission.
+
+       make_fixtures.py --open FILE   (writes only the small paced run, for fixtures/)
 """
 import argparse
 import heapq
@@ -47,6 +52,110 @@ def crawl_run_fields(run):
     for key in ("p50", "p90", "p99", "max"):
         latency.setdefault(key, latency.get("p50", 0))
     return run
+
+
+def hdr_lowest_equivalent(us):
+    """The lowest value of us's bucket in overlap's HDR histogram (3 significant digits:
+    2,048 sub-buckets, so 1 us wide below 2,048 us, then doubling with each power of 2)."""
+    shift = max(0, us.bit_length() - 11)
+    return (us >> shift) << shift
+
+
+def hdr_histogram(values_us):
+    """A result file's histogram of whole microseconds (docs/FORMATS.md)."""
+    buckets = {}
+    for v in values_us:
+        b = hdr_lowest_equivalent(v)
+        buckets[b] = buckets.get(b, 0) + 1
+    return {"unit": "us", "significant_digits": 3, "count": len(values_us), "min": min(values_us),
+            "max": max(values_us), "clamped": 0, "buckets": [[b, buckets[b]] for b in sorted(buckets)]}
+
+
+def percentile_ms(values_us, p):
+    """The nearest-rank percentile, as the histogram reports it (within its precision)."""
+    ordered = sorted(values_us)
+    rank = max(1, math.ceil(p / 100 * len(ordered)))
+    return ordered[rank - 1] / 1000
+
+
+def latency_summary(values_us):
+    return {"p50": percentile_ms(values_us, 50), "p90": percentile_ms(values_us, 90),
+            "p99": percentile_ms(values_us, 99), "p99_9": percentile_ms(values_us, 99.9),
+            "p99_99": percentile_ms(values_us, 99.99), "max": max(values_us) / 1000}
+
+
+def stalled_server(rng, delay_ms, stall):
+    """Service time of a request sent at `send` (s): the delay, or until the stall ends."""
+    begin, end = stall
+
+    def service(send):
+        wait = end - send if begin <= send < end else 0.0
+        return wait + delay_ms / 1000 * (1 + abs(rng.gauss(0, 0.02)))
+    return service
+
+
+def crawl_run_of(strategy, n, c, delay_ms, sends, ends, due=None, rate=None):
+    """A crawl result run from each request's send and end times (and due times if paced)."""
+    seconds = max(ends) - min(sends)
+    lim = limit(n, c, delay_ms)
+    uncorrected = [max(1, int((e - s) * 1e6)) for s, e in zip(sends, ends)]
+    run = {"strategy": strategy, "n": n, "concurrency": c, "delay_ms": delay_ms, "result": n,
+           "seconds": round(seconds, 4), "limit_seconds": lim, "efficiency": round(lim / seconds, 4),
+           "requests_per_second": round(n / seconds, 1), "extrapolated": False, "errors": 0, "retries": 0,
+           "latency_ms": latency_summary(uncorrected), "latency_histogram": hdr_histogram(uncorrected)}
+    if rate is not None:
+        corrected = [max(1, int((e - d) * 1e6)) for d, e in zip(due, ends)]
+        lateness = [20] * n  # the generator kept time: every send 20 us after its connection was free
+        per_second = [0] * (int(max(sends) - due[0]) + 1)
+        for s in sends:
+            per_second[int(s - due[0])] += 1
+        run["open_model"] = {
+            "rate": rate, "achieved_rate": round((n - 1) / (max(sends) - min(sends)), 2), "late_starts": 0,
+            "queued": sum(1 for d, s in zip(due, sends) if s > d + 1e-9),
+            "corrected_latency_ms": latency_summary(corrected), "corrected_histogram": hdr_histogram(corrected),
+            "lateness_ms": latency_summary(lateness), "lateness_histogram": hdr_histogram(lateness),
+            "sent_per_second": per_second}
+    return run
+
+
+def open_model_run(rng, n, c, delay_ms, rate, stall):
+    """Paced: request i is due at i / rate; it waits only for a free connection (wrk2)."""
+    service = stalled_server(rng, delay_ms, stall)
+    free = [0.0] * c
+    due, sends, ends = [], [], []
+    for i in range(n):
+        d = i / rate
+        send = max(d, heapq.heappop(free))
+        end = send + service(send)
+        heapq.heappush(free, end)
+        due.append(d)
+        sends.append(send)
+        ends.append(end)
+    return crawl_run_of("coroutine", n, c, delay_ms, sends, ends, due, rate)
+
+
+def closed_model_run(rng, n, c, delay_ms, stall):
+    """Closed: each connection sends its next request when the last one ends (wrk)."""
+    service = stalled_server(rng, delay_ms, stall)
+    free = [0.0] * c
+    sends, ends = [], []
+    for _ in range(n):
+        send = heapq.heappop(free)
+        end = send + service(send)
+        heapq.heappush(free, end)
+        sends.append(send)
+        ends.append(end)
+    return crawl_run_of("coroutine", n, c, delay_ms, sends, ends)
+
+
+def open_model_files(rng, n=8000, rate=1000, stall=(3.0, 4.0)):
+    """A paced run and a closed-model run against a server that stalls for a second."""
+    paced = header("crawl", "result", f"overlap crawl -n {n} -c 50 --delay 10ms --rate {rate} --json crawl_open_result.json")
+    paced["runs"] = [open_model_run(rng, n, 50, 10, rate, stall)]
+    closed = header("crawl", "result", f"overlap crawl -n {n} -c 50 --delay 10ms --json crawl_closed_result.json")
+    # The closed client finishes sooner (at 5,000 req/s): its stall comes early in its run.
+    closed["runs"] = [closed_model_run(rng, n, 50, 10, (0.5, 1.5))]
+    return paced, closed
 
 
 def workload_run_fields(run):
@@ -245,6 +354,12 @@ def main():
                 json.dump(doc, f, indent=1)
                 f.write("\n")
         return
+    if len(sys.argv) > 1 and sys.argv[1] == "--open":
+        paced, _ = open_model_files(random.Random(14), n=3000, stall=(1.6, 2.1))
+        with open(sys.argv[2], "w") as f:
+            json.dump(to_format_1(paced), f, separators=(",", ":"))
+            f.write("\n")
+        return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("out_dir")
     parser.add_argument("--requests", type=int, default=2000)
@@ -254,7 +369,9 @@ def main():
     os.makedirs(args.out_dir, exist_ok=True)
     crawl_result, crawl_timeline = crawl_files(rng, args.requests)
     workload_result, workload_timeline = workload_files(rng)
-    files = {"crawl_result": crawl_result, "crawl_timeline": crawl_timeline, "sweep_result": sweep_file(rng),
+    crawl_open_result, crawl_closed_result = open_model_files(rng)
+    files = {"crawl_result": crawl_result, "crawl_timeline": crawl_timeline, "crawl_open_result": crawl_open_result,
+             "crawl_closed_result": crawl_closed_result, "sweep_result": sweep_file(rng),
              "workload_result": workload_result, "workload_timeline": workload_timeline}
     for name, doc in files.items():
         with open(os.path.join(args.out_dir, name + ".json"), "w") as f:

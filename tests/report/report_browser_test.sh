@@ -67,9 +67,87 @@ PY
   echo "ok: $name: screenshot $out_dir/$name.png"
 }
 
-# The hand-written fixtures: 2 crawl timelines, 1 sweep, 3 workload figures, 2 workload timelines.
-"$overlap" report "$source_dir"/tests/report/fixtures/*.json -o "$work/small.html" >/dev/null
-check_page small "$work/small.html" 8
+# check_latency NAME FILE...: the page's latency charts hold, per crawl run of the files
+# given, the curves its histograms make (corrected and uncorrected for a paced run, one
+# for a closed run) ending at the run's exact maximum, a paced run's rate chart one step
+# per second of sent_per_second, and a run without a histogram one "no plot" line.
+check_latency() {
+  local name=$1
+  shift
+  python3 - "$work/$name.dom" "$@" <<'PY'
+import json, re, sys
+dom_file, files = sys.argv[1], sys.argv[2:]
+dom = open(dom_file).read()
+charts = {c["name"]: c["lines"] for c in json.load(open(dom_file + ".status"))["detail"]}
+def fail(msg): sys.exit(f"FAIL: {name}: {msg}")
+name = dom_file.rsplit("/", 1)[-1]
+without = 0
+for f in files:
+    for run in json.load(open(f))["runs"]:
+        if not run.get("latency_histogram", {}).get("count"):
+            without += 1
+            continue
+        m = run.get("open_model")
+        rate = f"{m['rate']:,.0f}" if m else None
+        title = f"{run['strategy']}: latency by percentile" + (f" at {rate} req/s offered" if m else " (closed model)")
+        lines = charts.get(title)
+        if lines is None:
+            fail(f"no chart '{title}' among {sorted(charts)}")
+        want = ["corrected (from when due)", "uncorrected (from when sent)"] if m else ["latency"]
+        if [l["mode"] for l in lines] != want:
+            fail(f"{title}: curves {[l['mode'] for l in lines]}, expected {want}")
+        ends = ([m["corrected_histogram"]["max"]] if m else []) + [run["latency_histogram"]["max"]]
+        for line, max_us in zip(lines, ends):
+            if line["points"] < 5 or abs(line["last_ms"] - max_us / 1000) > 1e-9:
+                fail(f"{title}: {line['mode']} has {line['points']} points ending at {line['last_ms']} ms, "
+                     f"expected at least 5 ending at the maximum {max_us / 1000} ms")
+        if m:
+            rate_title = f"{run['strategy']}: requests sent per second against the {rate} req/s offered"
+            rate_lines = charts.get(rate_title)
+            if rate_lines is None or rate_lines[0]["points"] != len(m["sent_per_second"]):
+                fail(f"'{rate_title}': {rate_lines}, expected {len(m['sent_per_second'])} seconds sent")
+        print(f"ok: {name}: {title}: {[l['mode'] for l in lines]}" + (", and its rate over time" if m else ""))
+notes = len(re.findall(r'class="note no-plot"', dom))
+if notes != without:
+    fail(f"{notes} 'no percentile plot' lines, expected {without} (the runs without a histogram)")
+if without and "no latency histogram" not in dom:
+    fail("the 'no percentile plot' line does not say why")
+print(f"ok: {name}: {without} runs without a histogram, each said so in one line")
+PY
+}
+
+# The hand-written fixtures: 2 crawl timelines, 1 sweep, 3 workload figures, 2 workload
+# timelines, and a paced run's latency by percentile and rate over time.
+fixtures=("$source_dir"/tests/report/fixtures/*.json)
+"$overlap" report "${fixtures[@]}" -o "$work/small.html" >/dev/null
+check_page small "$work/small.html" 10
+check_latency small "$source_dir"/tests/report/fixtures/crawl_*result.json
+
+# Real crawls, paced (the open model) and closed, on the built-in delay server: a paced
+# run draws two curves and its rate, a closed one its one curve.
+"$overlap" crawl -n 400 -c 20 --delay 10ms --rate 1000 --json "$work/paced.json" >/dev/null
+"$overlap" crawl -n 200 -c 20 --delay 10ms --json "$work/closed.json" >/dev/null
+"$overlap" report "$work/paced.json" "$work/closed.json" -o "$work/open_model.html" >/dev/null
+check_page open_model "$work/open_model.html" 3
+check_latency open_model "$work/paced.json" "$work/closed.json"
+
+# A real rate sweep (the hockey stick): one chart, three lines of one point per rate,
+# the capacity (min(c, capacity) / delay = 4 / 20 ms = 200 req/s) marked and named.
+"$overlap" sweep --rate 100,400 --delay 20ms -c 4 --capacity 4 --point-time 0.5s --json "$work/rates.json" >/dev/null
+"$overlap" report "$work/rates.json" -o "$work/rates.html" >/dev/null
+check_page rates "$work/rates.html" 1
+python3 - "$work/rates.dom" "$work/rates.json" <<'PY'
+import json, sys
+dom_file, sweep = sys.argv[1], json.load(open(sys.argv[2]))
+charts = {c["name"]: c["lines"] for c in json.load(open(dom_file + ".status"))["detail"]}
+title = "coroutine: latency against the offered rate"
+want = [{"mode": m, "points": len(sweep["rate_points"])} for m in ("corrected p99", "corrected p50", "uncorrected p99")]
+if charts.get(title) != want:
+    sys.exit(f"FAIL: rates: {charts}, expected '{title}' with lines {want}")
+if "marks the capacity, 200 req/s" not in open(dom_file).read():
+    sys.exit("FAIL: rates: the capacity (200 req/s) is not named")
+print(f"ok: rates: {title}: corrected p99, p50 and uncorrected p99 at {len(sweep['rate_points'])} rates, capacity marked")
+PY
 
 # Figures 8-10 and 8-11 from real runs at three difficulties, in two files: one chart per
 # figure, one line per mode joining every difficulty.
@@ -98,8 +176,10 @@ for name, want in expected.items():
 print("ok: difficulties: one chart per figure, one line per mode across difficulties 4, 5, 6")
 PY
 
-# Generated: 4 crawl timelines (one of 100,000 requests), 1 sweep, 3 workload figures, 3 workload timelines.
+# Generated: 4 crawl timelines (one of 100,000 requests), 1 sweep, 3 workload figures, 3
+# workload timelines, a paced run's 2 charts and a closed run's 1 (both meet a stall).
 python3 "$source_dir/tests/report/make_fixtures.py" "$work/big" --requests 100000
 "$overlap" report "$work"/big/*.json -o "$work/big.html" >/dev/null
 echo "   big.html: $(($(stat -c %s "$work/big.html") / 1024)) KiB"
-check_page big "$work/big.html" 11
+check_page big "$work/big.html" 14
+check_latency big "$work"/big/crawl_*result.json

@@ -1,6 +1,7 @@
 "use strict";
-// The crawl's sections: Table 8-1 (every strategy against the limit), the request
-// timelines, and the concurrency sweep (Figure 8-3).
+// The crawl's sections: Table 8-1 (every strategy against the limit), latency by
+// percentile (latency_section.js), the request timelines, the concurrency sweep
+// (Figure 8-3) and the rate sweep (rate_sweep_section.js).
 
 /** A section with an anchor for the table of contents. */
 function section(parent, id, title, intro) {
@@ -69,6 +70,7 @@ function crawl_sections(parent, data) {
       "The limit is ⌈n ÷ concurrency⌉ rounds of one delay each: no crawler can finish sooner. " +
       "Efficiency is the limit divided by the time taken.");
     for (const result of data.crawl_results) crawl_table(s, result, data.inputs);
+    latency_sections(parent, data);
   }
   if (data.crawl_timelines.length) {
     const s = section(parent, "timelines", "Request timelines",
@@ -79,11 +81,21 @@ function crawl_sections(parent, data) {
     s.append(grid);
     for (const t of data.crawl_timelines) crawl_timeline_panel(grid, t, data.inputs);
   }
-  if (data.sweeps.length) {
+  const grid_sweeps = data.sweeps.filter((s) => !s.by_rate);
+  const rate_sweeps = data.sweeps.filter((s) => s.by_rate);
+  if (grid_sweeps.length) {
     const s = section(parent, "sweep", "Concurrency sweep",
       "Time to fetch every URL against the concurrency, one line per delay on a log time axis, with the ideal " +
       "⌈n ÷ c⌉ × delay dashed beside it (Figure 8-3). Where a line leaves its ideal, more concurrency stops helping.");
-    for (const sweep of data.sweeps) sweep_chart(s, sweep, data.inputs);
+    for (const sweep of grid_sweeps) sweep_chart(s, sweep, data.inputs);
+  }
+  if (rate_sweeps.length) {
+    const s = section(parent, "rate-sweep", "Rate sweep: latency against the offered rate",
+      "One paced crawl per offered rate (the open model), its latency percentiles on a log axis: the hockey stick. " +
+      "Below the capacity the latency stays near the server's delay; past it requests are due faster than they can " +
+      "be answered, the backlog grows for as long as the load lasts, and the corrected latency (from when each " +
+      "request was due) climbs with it, while the uncorrected one (from when it was sent) hardly moves.");
+    for (const sweep of rate_sweeps) rate_sweep_chart(s, sweep, data.inputs);
   }
 }
 
