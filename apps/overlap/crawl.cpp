@@ -6,6 +6,7 @@
 #include "latency_text.hpp"
 #include "output_file.hpp"
 #include "progress.hpp"
+#include "shard.hpp"
 #include "target_server.hpp"
 #include "usage.hpp"
 
@@ -57,6 +58,7 @@ struct crawl_settings {
   double rate = 0; // requests per second; 0: the closed model
   bool rate_given = false;
   bool latency = false;
+  shard_settings sharding; // --shard, --start-at
 };
 
 /// What to fetch, read before anything runs: the URL list, the headers, the body.
@@ -351,7 +353,12 @@ int run_crawl_command(crawl_settings& s) {
   const bool embedded = s.url.empty() && s.urls_file.empty();
   const auto strategies = chosen_strategies(s);
   const auto outputs = check_outputs(s); // a bad output is a usage error before anything runs
-  const crawl_options options = base_options(s, read_request(s));
+  const auto plan = shard_plan::read(s.sharding);
+  if (plan.shard && strategies.size() > 1) {
+    throw usage_error("--shard runs one strategy: give --strategy NAME");
+  }
+  const crawl_options whole = base_options(s, read_request(s));
+  const crawl_options options = plan.options_for(whole);
   if (!embedded) {
     validate_crawl_options(options);
   }
@@ -371,6 +378,7 @@ int run_crawl_command(crawl_settings& s) {
     const bool sampled = strategies.size() > 1 && strategy == crawl_strategy::serial && options.n > serial_sample &&
                          !options.duration && !options.rate;
     runs.push_back(run_one(s, options, target, strategy, sampled));
+    plan.mark(whole, runs.back());
     print_run(runs.back());
     if (s.latency) {
       print_latency_spectra(runs.back());
@@ -392,6 +400,8 @@ int run_crawl_command(crawl_settings& s) {
 }
 
 } // namespace
+
+void print_crawl_run(const crawl_result& run) { print_run(run); }
 
 std::vector<std::string> crawl_strategy_names() {
   std::vector<std::string> names;
@@ -475,6 +485,7 @@ command add_crawl_command(CLI::App& parent) {
   app->add_option("--cacert", s.cacert,
                   "https://: trust the certificates in this PEM file instead of the system's store");
   app->add_flag("-k,--insecure", s.insecure, "https://: accept any certificate (still encrypted; not verified)");
+  add_shard_options(*app, s.sharding);
   return {app, [settings, delay, n_option, rate] {
             settings->delay_given = delay->count() > 0;
             settings->n_given = n_option->count() > 0;

@@ -65,9 +65,9 @@ public:
 
   /// One line of the percentile spectrum (HdrHistogram's percentile iteration).
   struct spectrum_line {
-    double value_us = 0;      // the highest equivalent value of the level's bucket
-    double percentile = 0;    // 0 to 1
-    std::uint64_t total = 0;  // values at or below value_us
+    double value_us = 0;     // the highest equivalent value of the level's bucket
+    double percentile = 0;   // 0 to 1
+    std::uint64_t total = 0; // values at or below value_us
   };
   /// The levels 0%, then `ticks_per_half_distance` steps for each halving of the
   /// distance to 100% (so 50%, 75%, 87.5% ... get finer), and 100% last.
@@ -79,7 +79,7 @@ public:
   friend bool operator==(const hdr_histogram& a, const hdr_histogram& b) noexcept;
 
 private:
-  static constexpr int sub_buckets_ = 2048; // 2 x 10^3 rounded up to a power of two
+  static constexpr int sub_buckets_ = 2048;  // 2 x 10^3 rounded up to a power of two
   static constexpr int half_magnitude_ = 10; // log2(sub_buckets_ / 2)
   static constexpr int buckets_ = 22;        // 2048 x 2^21 > 1 hour in us
   static constexpr std::size_t counts_length_ = (buckets_ + 1) * (sub_buckets_ / 2);

@@ -35,9 +35,7 @@ std::uint64_t hdr_histogram::value_at_index(std::size_t index) noexcept {
   return sub_bucket << bucket;
 }
 
-std::uint64_t hdr_histogram::lowest_equivalent_us(std::uint64_t us) noexcept {
-  return value_at_index(index_of(us));
-}
+std::uint64_t hdr_histogram::lowest_equivalent_us(std::uint64_t us) noexcept { return value_at_index(index_of(us)); }
 
 std::uint64_t hdr_histogram::highest_equivalent_us(std::uint64_t us) noexcept {
   return lowest_equivalent_us(us) + (std::uint64_t{1} << bucket_of(us)) - 1;

@@ -126,8 +126,7 @@ TEST(crawl_open_model, corrected_p99_grows_with_the_run_above_capacity_and_uncor
   double p99_short = 0;
   for (const double seconds : {1.0, 2.0}) {
     const auto n = static_cast<std::size_t>(rate * seconds);
-    const auto r =
-        run_crawl(paced(crawl_strategy::coroutine, add_url(server.port(), "grow", 20), rate, n, 4));
+    const auto r = run_crawl(paced(crawl_strategy::coroutine, add_url(server.port(), "grow", 20), rate, n, 4));
     ASSERT_EQ(r.succeeded, n);
     const double expected_ms = (0.99 * seconds * (rate / mu - 1) + d) * 1e3;
     std::printf("  T=%.0f s: corrected p99 %.1f ms (queueing theory %.1f), uncorrected p99 %.1f ms\n", seconds,
