@@ -45,7 +45,7 @@ for key in ("strategy", "n", "concurrency", "delay_ms", "result", "seconds", "li
             "efficiency", "errors", "latency_ms"):
     assert key in run, key
 assert run["result"] == 50 and run["n"] == 50 and run["limit_seconds"] == 0.025, run
-assert set(run["latency_ms"]) == {"p50", "p90", "p99", "max"}, run["latency_ms"]
+assert set(run["latency_ms"]) == {"p50", "p90", "p99", "p99_9", "p99_99", "max"}, run["latency_ms"]
 PY
 echo "ok: $(head -n 1 "$work/out")"
 
