@@ -28,5 +28,7 @@ std::vector<std::string> crawl_strategy_names();
 
 /// Prints a crawl run as `overlap crawl` does: the book's Result line and the summary.
 void print_crawl_run(const overlap::crawl_result& run);
+/// Prints each shard of a merged run on a line of its own, named `noun` (shard, rank).
+void print_shard_outcomes(const overlap::crawl_result& merged, const char* noun);
 
 } // namespace overlap::cli

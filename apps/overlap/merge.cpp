@@ -47,16 +47,6 @@ input read_input(const std::string& name) {
   }
 }
 
-/// Each shard's part in one line, and the shards whose requests failed.
-void print_shards(const crawl_result& merged) {
-  for (const auto& s : merged.shards) {
-    std::printf("  shard %zu: n=%zu, %zu succeeded, %zu failed, %zu errors, %.4f s, started %+.1f ms\n", s.index, s.n,
-                s.succeeded, s.failed, s.errors, s.seconds,
-                merged.started_at > 0 ? (s.started_at - merged.started_at) * 1000 : 0.0);
-  }
-  std::fflush(stdout);
-}
-
 int run_merge(const merge_settings& s) {
   const auto out = s.output.empty() ? output_file() : output_file(s.output, "-o"); // checked before any input
   std::vector<input> inputs;
@@ -84,7 +74,7 @@ int run_merge(const merge_settings& s) {
       throw usage_error(e.what());
     }
     print_crawl_run(merged.runs.back());
-    print_shards(merged.runs.back());
+    print_shard_outcomes(merged.runs.back(), "shard");
   }
   auto header = run_header::capture("crawl"); // a crawl result like any other, for overlap report
   header.interrupted = interrupted;
@@ -103,6 +93,16 @@ int run_merge(const merge_settings& s) {
 }
 
 } // namespace
+
+void print_shard_outcomes(const crawl_result& merged, const char* noun) {
+  for (const auto& s : merged.shards) {
+    std::printf("  %s %zu: n=%zu, %zu succeeded, %zu failed, %zu errors, %.4f s, started %+.1f ms%s%s\n", noun, s.index,
+                s.n, s.succeeded, s.failed, s.errors, s.seconds,
+                merged.started_at > 0 && s.started_at > 0 ? (s.started_at - merged.started_at) * 1000 : 0.0,
+                s.error.empty() ? "" : ", failed: ", s.error.c_str());
+  }
+  std::fflush(stdout);
+}
 
 command add_merge_command(CLI::App& parent) {
   auto settings = std::make_shared<merge_settings>();
