@@ -39,8 +39,7 @@ std::vector<std::string> gather_texts(const std::string& mine, int rank, int siz
     offsets[r] = static_cast<int>(all.size());
     all.resize(all.size() + static_cast<std::size_t>(lengths[r]));
   }
-  MPI_Gatherv(mine.data(), length, MPI_CHAR, all.data(), lengths.data(), offsets.data(), MPI_CHAR, 0,
-              MPI_COMM_WORLD);
+  MPI_Gatherv(mine.data(), length, MPI_CHAR, all.data(), lengths.data(), offsets.data(), MPI_CHAR, 0, MPI_COMM_WORLD);
   std::vector<std::string> texts;
   for (std::size_t r = 0; r < lengths.size(); ++r) {
     texts.push_back(all.substr(static_cast<std::size_t>(offsets[r]), static_cast<std::size_t>(lengths[r])));
@@ -161,7 +160,8 @@ mpi_run::~mpi_run() = default;
 
 shard_plan mpi_run::plan(shard_plan asked) const { return asked; }
 
-int mpi_run::finish(const std::vector<crawl_result>&, const std::function<void(const std::vector<crawl_result>&)>&) const {
+int mpi_run::finish(const std::vector<crawl_result>&,
+                    const std::function<void(const std::vector<crawl_result>&)>&) const {
   return 0;
 }
 
