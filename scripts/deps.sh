@@ -14,6 +14,7 @@ packages=(
   nodejs npm
   chromium fonts-dejavu-core
   clang libclang-rt-dev
+  libopenmpi-dev openmpi-bin
 )
 
 missing=()

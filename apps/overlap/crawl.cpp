@@ -4,8 +4,10 @@
 #include "command.hpp"
 #include "interrupt.hpp"
 #include "latency_text.hpp"
+#include "mpi_run.hpp"
 #include "output_file.hpp"
 #include "progress.hpp"
+#include "shard.hpp"
 #include "target_server.hpp"
 #include "usage.hpp"
 
@@ -57,6 +59,8 @@ struct crawl_settings {
   double rate = 0; // requests per second; 0: the closed model
   bool rate_given = false;
   bool latency = false;
+  shard_settings sharding; // --shard, --start-at
+  bool mpi = false;
 };
 
 /// What to fetch, read before anything runs: the URL list, the headers, the body.
@@ -351,7 +355,13 @@ int run_crawl_command(crawl_settings& s) {
   const bool embedded = s.url.empty() && s.urls_file.empty();
   const auto strategies = chosen_strategies(s);
   const auto outputs = check_outputs(s); // a bad output is a usage error before anything runs
-  const crawl_options options = base_options(s, read_request(s));
+  mpi_run mpi(s.mpi);                    // under mpirun: this rank's shard, the common start, the gather
+  const auto plan = mpi.active() ? mpi.plan(shard_plan::read(s.sharding)) : shard_plan::read(s.sharding);
+  if (plan.shard && strategies.size() > 1) {
+    throw usage_error("--shard runs one strategy: give --strategy NAME");
+  }
+  const crawl_options whole = base_options(s, read_request(s));
+  const crawl_options options = plan.options_for(whole);
   if (!embedded) {
     validate_crawl_options(options);
   }
@@ -370,7 +380,16 @@ int run_crawl_command(crawl_settings& s) {
     // A paced run is not sampled: its queueing grows with its length, so no part scales.
     const bool sampled = strategies.size() > 1 && strategy == crawl_strategy::serial && options.n > serial_sample &&
                          !options.duration && !options.rate;
-    runs.push_back(run_one(s, options, target, strategy, sampled));
+    try {
+      runs.push_back(run_one(s, options, target, strategy, sampled));
+    } catch (const std::exception& e) {
+      if (!mpi.active()) {
+        throw;
+      }
+      mpi.rank_failed(e.what()); // the other ranks wait for this one's result at the gather
+      break;
+    }
+    plan.mark(whole, runs.back());
     print_run(runs.back());
     if (s.latency) {
       print_latency_spectra(runs.back());
@@ -381,6 +400,10 @@ int run_crawl_command(crawl_settings& s) {
   }
   target.stop();
   const bool interrupted = interrupt_guard::requested();
+  if (mpi.active()) {
+    return mpi.finish(runs,
+                      [&](const std::vector<crawl_result>& merged) { write_outputs(outputs, merged, interrupted); });
+  }
   write_outputs(outputs, runs, interrupted);
   const int status = report_failures(s, runs);
   if (interrupted) {
@@ -392,6 +415,8 @@ int run_crawl_command(crawl_settings& s) {
 }
 
 } // namespace
+
+void print_crawl_run(const crawl_result& run) { print_run(run); }
 
 std::vector<std::string> crawl_strategy_names() {
   std::vector<std::string> names;
@@ -475,6 +500,10 @@ command add_crawl_command(CLI::App& parent) {
   app->add_option("--cacert", s.cacert,
                   "https://: trust the certificates in this PEM file instead of the system's store");
   app->add_flag("-k,--insecure", s.insecure, "https://: accept any certificate (still encrypted; not verified)");
+  add_shard_options(*app, s.sharding);
+  app->add_flag("--mpi", s.mpi,
+                "Run as one rank of `mpirun -np K overlap crawl --mpi ...`: each rank runs shard rank/K, all begin "
+                "together, rank 0 merges and prints and writes the one result (needs a build with MPI)");
   return {app, [settings, delay, n_option, rate] {
             settings->delay_given = delay->count() > 0;
             settings->n_given = n_option->count() > 0;

@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
   std::vector<overlap::cli::command> commands{
       overlap::cli::add_serve_command(app),    overlap::cli::add_crawl_command(app),
       overlap::cli::add_workload_command(app), overlap::cli::add_sweep_command(app),
-      overlap::cli::add_report_command(app),
+      overlap::cli::add_report_command(app),   overlap::cli::add_merge_command(app),
   };
 
   try {

@@ -6,6 +6,7 @@
 // body), from any plain-HTTP service.
 #include "overlap/failure_kind.hpp"
 #include "overlap/hdr_histogram.hpp"
+#include "overlap/shard.hpp"
 #include "overlap/timeline.hpp"
 #include "overlap/tls_options.hpp"
 
@@ -122,6 +123,10 @@ struct crawl_options {
   /// further request starts, those in flight finish (with their retries), and the
   /// result is marked interrupted. Must be cheap and thread-safe (e.g. an atomic load).
   std::function<bool()> stop_requested;
+  /// Wait until this wall-clock time before the first request (after every host is
+  /// resolved), asking stop_requested meanwhile: shards started independently, on
+  /// other hosts too, begin together. Unset or past: start at once.
+  std::optional<std::chrono::system_clock::time_point> start_at;
 };
 
 /// Percentiles of a latency histogram, in milliseconds.
@@ -192,6 +197,13 @@ struct crawl_result {
   /// failed ones (each also counted as a `tls` failure) with the first one's reason.
   std::optional<tls_handshake_counts> tls;
   std::vector<request_span> timeline; // when options.record_timeline, in completion order
+  /// Seconds since the Unix epoch when the run started (after options.start_at); 0 in
+  /// files written before it was kept.
+  double started_at = 0;
+  /// A shard's result (crawl_shards.hpp): which shard, of which whole run.
+  std::optional<shard_run> shard;
+  /// A merged result (merge_crawl_results): each shard's part, by index.
+  std::vector<shard_outcome> shards;
 
   /// overlap::limit_seconds of this run, and in a paced run at least (n - 1) / rate +
   /// delay (the last request is due then); none when the delay is unknown.

@@ -5,6 +5,7 @@
 #include "http/request_text.hpp"
 #include "http/tls_client.hpp"
 #include "http/url.hpp"
+#include "overlap/wall_clock.hpp"
 
 #include <boost/asio/io_context.hpp>
 
@@ -12,6 +13,7 @@
 #include <array>
 #include <cmath>
 #include <stdexcept>
+#include <thread>
 
 namespace overlap {
 
@@ -44,6 +46,21 @@ std::vector<crawl::crawl_endpoint> resolve_all(const crawl::request_source& requ
                          std::string(key.tls ? "https://" : "http://") + host_header});
   }
   return endpoints;
+}
+
+/// Waits until options.start_at in slices of at most 50 ms, so that a stop request
+/// (SIGINT) during a long wait is noticed; the run then starts nothing.
+void wait_for_start(const crawl_options& options) {
+  if (!options.start_at) {
+    return;
+  }
+  using clock = std::chrono::system_clock;
+  while (clock::now() < *options.start_at) {
+    if (options.stop_requested && options.stop_requested()) {
+      return;
+    }
+    std::this_thread::sleep_until(std::min(*options.start_at, clock::now() + std::chrono::milliseconds(50)));
+  }
 }
 
 } // namespace
@@ -179,6 +196,8 @@ crawl_result run_crawl(const crawl_options& asked) {
   crawl::request_source requests(options);
   auto endpoints = resolve_all(requests);
   crawl::crawl_job job(options, std::move(requests), std::move(endpoints));
+  wait_for_start(options);
+  const double started_at = epoch_seconds_now();
   switch (options.strategy) {
   case crawl_strategy::serial: crawl::crawl_serial(job); break;
   case crawl_strategy::callback: crawl::crawl_callback(job); break;
@@ -187,6 +206,7 @@ crawl_result run_crawl(const crawl_options& asked) {
   case crawl_strategy::coroutine: crawl::crawl_coroutine(job); break;
   }
   auto result = job.accounting.take_result(job.connections_opened);
+  result.started_at = started_at;
   if (job.tls) {
     result.tls = job.tls_counts ? *job.tls_counts : job.tls->counts();
   }

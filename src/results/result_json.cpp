@@ -112,6 +112,76 @@ std::optional<tls_handshake_counts> read_tls(const record::fields& f) {
   return counts;
 }
 
+json::object shard_run_json(const shard_run& run) {
+  json::object o{{"index", run.shard.index},
+                 {"count", run.shard.count},
+                 {"target", run.target},
+                 {"n", run.n},
+                 {"concurrency", run.concurrency}};
+  o["rate"] = results::number_or_null(run.rate);
+  o["start_at"] = results::number_or_null(run.start_at);
+  return o;
+}
+
+// "shard" is optional: present in a shard's result only (--shard, an MPI rank).
+std::optional<shard_run> read_shard_run(const record::fields& f) {
+  if (f.optional_object("shard") == nullptr) {
+    return std::nullopt;
+  }
+  const auto s = f.child("shard");
+  shard_run run;
+  run.shard.count = static_cast<std::size_t>(s.required_at_least("count", 1));
+  run.shard.index = count_at(s, "index");
+  if (run.shard.index >= run.shard.count) {
+    s.fail("index", "not below the count " + std::to_string(run.shard.count));
+  }
+  run.target = s.required_string("target");
+  run.n = count_at(s, "n");
+  run.concurrency = count_at(s, "concurrency");
+  run.rate = s.optional_number("rate");
+  run.start_at = s.optional_number("start_at");
+  return run;
+}
+
+json::array shard_outcomes_json(const std::vector<shard_outcome>& shards) {
+  json::array out;
+  for (const auto& s : shards) {
+    json::object o{
+        {"index", s.index},   {"n", s.n},           {"succeeded", s.succeeded}, {"failed", s.failed},
+        {"errors", s.errors}, {"result", s.result}, {"seconds", s.seconds},     {"started_at", s.started_at}};
+    if (!s.error.empty()) {
+      o["error"] = s.error;
+    }
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+// "shards" is optional: present in a merged result only.
+std::vector<shard_outcome> read_shard_outcomes(const record::fields& f) {
+  std::vector<shard_outcome> shards;
+  const auto* present = f.object().if_contains("shards");
+  if (present == nullptr || present->is_null()) {
+    return shards;
+  }
+  const auto& entries = f.required_array("shards");
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const auto e = f.element("shards", entries, i);
+    shard_outcome s;
+    s.index = count_at(e, "index");
+    s.n = count_at(e, "n");
+    s.succeeded = count_at(e, "succeeded");
+    s.failed = count_at(e, "failed");
+    s.errors = count_at(e, "errors");
+    s.result = count_at(e, "result");
+    s.seconds = e.required_non_negative("seconds");
+    s.started_at = e.required_non_negative("started_at");
+    s.error = e.optional_string("error").value_or("");
+    shards.push_back(std::move(s));
+  }
+  return shards;
+}
+
 } // namespace
 
 void tag_invoke(const json::value_from_tag&, json::value& out, const latency_summary& l) {
@@ -170,6 +240,15 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const crawl_resul
   o["latency_histogram"] = json::value_from(r.latency_histogram);
   if (r.open_model) {
     o["open_model"] = json::value_from(*r.open_model);
+  }
+  if (r.started_at > 0) {
+    o["started_at"] = r.started_at;
+  }
+  if (r.shard) {
+    o["shard"] = shard_run_json(*r.shard);
+  }
+  if (!r.shards.empty()) {
+    o["shards"] = shard_outcomes_json(r.shards);
   }
   out = std::move(o);
 }
@@ -288,6 +367,13 @@ crawl_result read_crawl_run(const record::fields& f) {
   if (f.optional_object("open_model") != nullptr) {
     r.open_model = read_open_model(f.child("open_model"));
   }
+  // Optional: files written before runs could be spread over processes have none.
+  r.started_at = f.optional_number("started_at").value_or(0);
+  if (r.started_at < 0) {
+    f.fail("started_at", "expected a time since the Unix epoch");
+  }
+  r.shard = read_shard_run(f);
+  r.shards = read_shard_outcomes(f);
   return r;
 }
 

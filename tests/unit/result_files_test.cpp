@@ -86,6 +86,9 @@ void expect_same(const crawl_result& a, const crawl_result& b) {
     EXPECT_EQ(x.sent_per_second, y.sent_per_second);
   }
   EXPECT_EQ(a.extrapolated, b.extrapolated);
+  EXPECT_EQ(a.started_at, b.started_at);
+  EXPECT_EQ(a.shard, b.shard);
+  EXPECT_EQ(a.shards, b.shards);
   EXPECT_EQ(a.limit_seconds(), b.limit_seconds());
   EXPECT_EQ(a.efficiency(), b.efficiency());
   EXPECT_EQ(a.requests_per_second(), b.requests_per_second());
@@ -139,6 +142,24 @@ TEST(result_files, a_crawl_result_reads_back_field_for_field) {
   open.late_starts = 1;
   open.queued = 100;
   open.sent_per_second = {1234, 1235, 0, 7};
+  body.runs[0].started_at = 1795503925.125; // a shard of a run spread over processes
+  body.runs[0].shard = shard_run{.shard = {.index = 2, .count = 3},
+                                 .target = "url http://127.0.0.1:8080/add?delay=100&",
+                                 .n = 3000,
+                                 .concurrency = 300,
+                                 .rate = 99.5,
+                                 .start_at = 1795503925.0};
+  body.runs[1].shard =
+      shard_run{.shard = {.index = 0, .count = 1}, .target = "embedded", .n = 1000, .concurrency = 100};
+  body.runs[2].shards = {
+      shard_outcome{.index = 0, .n = 500, .succeeded = 500, .result = 500, .seconds = 1.5, .started_at = 1795503925.25},
+      shard_outcome{.index = 1,
+                    .n = 500,
+                    .failed = 500,
+                    .errors = 1500,
+                    .seconds = 0.25,
+                    .started_at = 1795503925.5,
+                    .error = "connection refused"}};
   const result_file written{header_for("crawl"), body};
   const auto read = read_back(written);
   expect_same_header(read.header, written.header);

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# One crawl as K MPI ranks (mpirun -np K overlap crawl --mpi) against one overlap
+# serve: rank 0 merges the exact result of the whole run, the server saw at most C in
+# flight, the ranks began together; a rank whose target cannot be reached does not hang
+# the others: the run ends and the merged result says which rank failed and why.
+set -euo pipefail
+overlap=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+mpirun=(mpirun --allow-run-as-root --oversubscribe)
+# Containers often forbid the cross-memory attach Open MPI uses between local ranks.
+export OMPI_MCA_btl_vader_single_copy_mechanism=none
+
+"$overlap" serve --port 0 >"$work/serve.out" 2>&1 &
+server_pid=$!
+stop_server() { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
+trap 'stop_server; rm -rf "$work"' EXIT
+for _ in $(seq 100); do grep -q "^listening on " "$work/serve.out" 2>/dev/null && break; sleep 0.05; done
+base=$(sed -n 's/^listening on //p' "$work/serve.out")
+[ -n "$base" ] || fail "the server did not start: $(cat "$work/serve.out")"
+n=203
+c=12
+url="$base/add?name=ranks&delay=20&"
+
+for k in 2 4; do
+  curl -s "$base/add?flush=True&reset=True" >/dev/null
+  timeout 60 "${mpirun[@]}" -np $k "$overlap" crawl --mpi --url "$url" -n $n -c $c --json "$work/all$k.json" \
+    >"$work/out$k" 2>"$work/err$k" || fail "mpirun -np $k: $(cat "$work/err$k" "$work/out$k")"
+  grep -q "^merged, $k ranks:$" "$work/out$k" || fail "rank 0 says it merged: $(cat "$work/out$k")"
+  sed -n '/^merged/,$p' "$work/out$k" >"$work/merged$k"
+  grep -q "^Result: $n, Time: [0-9.]*$" "$work/merged$k" || fail "merged Result line: $(cat "$work/out$k")"
+  grep -q "^coroutine: n=$n c=$c delay=20 ms: .* errors 0$" "$work/merged$k" || fail "merged summary: $(cat "$work/out$k")"
+  [ "$(grep -c '^  rank [0-9]*: ' "$work/merged$k")" -eq "$k" ] || fail "the ranks are listed: $(cat "$work/out$k")"
+  curl -s "$base/add?flush=True" >"$work/records$k.json"
+  python3 - "$work/all$k.json" "$work/records$k.json" "$k" "$n" "$c" <<'PY' || fail "merged result of $k ranks"
+import json, sys
+merged_file, records_file, k, n, c = sys.argv[1:]
+k, n, c = int(k), int(n), int(c)
+run = json.load(open(merged_file))["runs"][0]
+assert run["n"] == n and run["result"] == n and run["succeeded"] == n and run["failed"] == 0, run
+assert run["concurrency"] == c and run["statuses"] == {"200": n}, run
+assert all(v == 0 for v in run["errors_by_kind"].values()), run["errors_by_kind"]
+assert [s["index"] for s in run["shards"]] == list(range(k)), run["shards"]
+assert run["latency_histogram"]["count"] == n
+starts = [s["started_at"] for s in run["shards"]]
+skew_ms = (max(starts) - min(starts)) * 1000
+assert skew_ms < 50, starts
+records = json.load(open(records_file))["ranks"]
+assert len(records) == n, len(records)
+events = sorted([(r["start"], 1) for r in records] + [(r["end"], -1) for r in records], key=lambda e: (e[0], e[1]))
+in_flight = peak = 0
+for _, step in events:
+    in_flight += step
+    peak = max(peak, in_flight)
+assert peak <= c, peak
+print(f"ranks {k}: start skew {skew_ms:.2f} ms, peak in flight {peak}, seconds {run['seconds']:.4f}")
+PY
+done
+echo "ok: 2 and 4 ranks merge into the exact result of the run"
+
+# Rank 1's host does not resolve: its run throws, it still reaches the gather.
+status=0
+timeout 60 "${mpirun[@]}" -np 2 bash -c 'u=$1; [ "$OMPI_COMM_WORLD_RANK" = 1 ] && u="http://no-such-host.invalid/x"
+  exec "$0" crawl --mpi --url "$u" -n 40 -c 4 --json "$2"' "$overlap" "$url" "$work/failed.json" \
+  >"$work/out" 2>"$work/err" || status=$?
+[ "$status" -ne 124 ] || fail "a failed rank hung the run"
+[ "$status" -ne 0 ] || fail "a failed rank is a failed run"
+grep -q "rank 1 failed: cannot resolve host 'no-such-host.invalid'" "$work/err" || fail "which rank, and why: $(cat "$work/err")"
+python3 - "$work/failed.json" <<'PY' || fail "the merged result of a run with a failed rank: $(cat "$work/out")"
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+shards = run["shards"]
+assert shards[0]["n"] == 20 and shards[0]["succeeded"] == 20 and "error" not in shards[0], shards
+assert shards[1]["n"] == 0 and "cannot resolve host" in shards[1]["error"], shards
+assert run["n"] == 20 and run["result"] == 20, run
+PY
+echo "ok: a failed rank ends the run and is named in the merged result"

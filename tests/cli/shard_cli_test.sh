@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# One run spread over shards started as separate processes (overlap crawl --shard I/K
+# --start-at TIME), merged by overlap merge: the merged result is exactly the run's,
+# the server saw at most C in flight, the shards began together; and the mistakes
+# (a shard that does not exist, a missing shard, results of different runs) get one
+# clear line and exit 2.
+set -euo pipefail
+overlap=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+expect_usage_error() { # COMMAND WORDS ARGS...: exit 2, one line on stderr that holds WORDS
+  local command=$1 words=$2 status=0
+  shift 2
+  "$overlap" "$command" "$@" >"$work/out" 2>"$work/err" || status=$?
+  [ "$status" -eq 2 ] || fail "'$command $*' exited $status, not 2: $(cat "$work/err")"
+  [ "$(wc -l <"$work/err")" -eq 1 ] || fail "'$command $*' printed more than one line: $(cat "$work/err")"
+  grep -q -- "$words" "$work/err" || fail "'$command $*' does not say '$words': $(cat "$work/err")"
+}
+in_seconds() { python3 -c "import time, sys; print(f'{time.time() + float(sys.argv[1]):.3f}')" "$1"; }
+
+expect_usage_error crawl "the index must be below the count" -n 10 --shard 3/2
+expect_usage_error crawl "expected INDEX/COUNT" -n 10 --shard 3
+expect_usage_error crawl "JOB_COMPLETION_INDEX is not set" -n 10 --shard auto/2
+expect_usage_error crawl "one strategy" -n 10 --shard 0/2 --strategy all
+expect_usage_error crawl "each needs at least one request" -n 3 --shard 0/4
+expect_usage_error crawl "RFC 3339" -n 10 --start-at tomorrow
+expect_usage_error crawl "the other shards have begun" -n 10 --start-at "$(in_seconds -60)"
+expect_usage_error crawl "at most 3600 s ahead" -n 10 --start-at "$(in_seconds 7200)"
+expect_usage_error merge "cannot read result file" "$work/missing.json"
+echo "ok: bad shards and start times are refused with one line"
+
+# JOB_COMPLETION_INDEX, as a Kubernetes Indexed Job sets it, chooses the shard.
+JOB_COMPLETION_INDEX=1 "$overlap" crawl -n 11 -c 4 --delay 1 --shard auto/2 --json "$work/auto.json" >"$work/out"
+python3 - "$work/auto.json" <<'PY' || fail "auto/2 with JOB_COMPLETION_INDEX=1: $(cat "$work/out")"
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+assert run["shard"]["index"] == 1 and run["shard"]["count"] == 2, run["shard"]
+assert run["shard"]["n"] == 11 and run["n"] == 5 and run["concurrency"] == 2, run
+assert run["shard"]["target"] == "embedded", run["shard"]
+PY
+echo "ok: --shard auto/2 takes the index from JOB_COMPLETION_INDEX"
+
+"$overlap" serve --port 0 --metrics-file "$work/m.json" >"$work/serve.out" 2>&1 &
+server_pid=$!
+stop_server() { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
+trap 'stop_server; rm -rf "$work"' EXIT
+for _ in $(seq 100); do grep -q "^listening on " "$work/serve.out" 2>/dev/null && break; sleep 0.05; done
+base=$(sed -n 's/^listening on //p' "$work/serve.out")
+[ -n "$base" ] || fail "the server did not start: $(cat "$work/serve.out")"
+n=203
+c=12
+url="$base/add?name=shards&delay=20&"
+
+for k in 2 4; do
+  curl -s "$base/add?flush=True&reset=True" >/dev/null
+  start=$(in_seconds 1.5)
+  pids=()
+  for i in $(seq 0 $((k - 1))); do
+    "$overlap" crawl --url "$url" -n $n -c $c --shard "$i/$k" --start-at "$start" --json "$work/k$k-$i.json" \
+      >"$work/k$k-$i.out" 2>&1 &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || fail "a shard of $k failed: $(cat "$work"/k$k-*.out)"; done
+  files=()
+  for i in $(seq 0 $((k - 1))); do files+=("$work/k$k-$i.json"); done
+  "$overlap" merge "${files[@]}" -o "$work/all$k.json" >"$work/merge$k.out" || fail "merge of $k: $(cat "$work/merge$k.out")"
+  grep -q "^Result: $n, Time: [0-9.]*$" "$work/merge$k.out" || fail "merged Result line: $(cat "$work/merge$k.out")"
+  grep -q "^coroutine: n=$n c=$c delay=20 ms: .* errors 0$" "$work/merge$k.out" ||
+    fail "merged summary: $(cat "$work/merge$k.out")"
+  [ "$(grep -c '^  shard [0-9]*: ' "$work/merge$k.out")" -eq "$k" ] || fail "the shards are listed"
+  curl -s "$base/add?flush=True" >"$work/records$k.json"
+  python3 - "$work/all$k.json" "$work/records$k.json" "$k" "$n" "$c" "$start" "${files[@]}" <<'PY' ||
+import json, sys
+merged_file, records_file, k, n, c, start, *shards = sys.argv[1:]
+k, n, c, start = int(k), int(n), int(c), float(start)
+doc = json.load(open(merged_file))
+assert doc["command"] == "crawl" and doc["kind"] == "result", doc["kind"]
+run = doc["runs"][0]
+assert run["n"] == n and run["result"] == n and run["succeeded"] == n and run["failed"] == 0, run
+assert run["concurrency"] == c and run["statuses"] == {"200": n}, run
+assert all(v == 0 for v in run["errors_by_kind"].values()), run["errors_by_kind"]
+assert [s["index"] for s in run["shards"]] == list(range(k)), run["shards"]
+assert sum(s["n"] for s in run["shards"]) == n
+# The merged histogram is the sum of the shards' bucket by bucket, its count n.
+total = {}
+for name in shards:
+    part = json.load(open(name))["runs"][0]
+    assert part["shard"]["count"] == k and part["shard"]["n"] == n, part["shard"]
+    for value, count in part["latency_histogram"]["buckets"]:
+        total[value] = total.get(value, 0) + count
+merged = {value: count for value, count in run["latency_histogram"]["buckets"]}
+assert merged == total and run["latency_histogram"]["count"] == n, (merged, total)
+# Percentiles from the merged buckets, nearest rank: what the file's p50 and p99 say.
+def percentile(p):
+    rank, seen = max(1, -(-p * n // 100)), 0
+    for value, count in sorted(merged.items()):
+        seen += count
+        if seen >= rank:
+            return value
+assert abs(run["latency_ms"]["p50"] - percentile(50) / 1000) < 0.05, (run["latency_ms"], percentile(50))
+assert abs(run["latency_ms"]["p99"] - percentile(99) / 1000) < 0.05, (run["latency_ms"], percentile(99))
+# The shards began together, at the common start.
+starts = [s["started_at"] for s in run["shards"]]
+skew_ms = (max(starts) - min(starts)) * 1000
+assert skew_ms < 50, starts
+assert abs(min(starts) - start) < 0.05, (starts, start)
+# The server's own records: every request, never more than C in flight at once.
+records = json.load(open(records_file))["shards"]
+assert len(records) == n, len(records)
+events = sorted([(r["start"], 1) for r in records] + [(r["end"], -1) for r in records], key=lambda e: (e[0], e[1]))
+in_flight = peak = 0
+for _, step in events:
+    in_flight += step
+    peak = max(peak, in_flight)
+assert peak <= c, peak
+print(f"shards {k}: start skew {skew_ms:.2f} ms, peak in flight {peak}, seconds {run['seconds']:.4f}")
+PY
+    fail "merged result of $k shards: $(cat "$work/merge$k.out")"
+done
+echo "ok: 2 and 4 shards merge into the exact result of the run"
+
+"$overlap" report "$work/all4.json" -o "$work/report.html" >/dev/null || fail "overlap report draws a merged result"
+[ -s "$work/report.html" ] || fail "the report page is written"
+echo "ok: overlap report draws the merged result"
+
+expect_usage_error merge "shard 2 of 4 is missing" "$work/k4-0.json" "$work/k4-1.json" "$work/k4-3.json"
+expect_usage_error merge "shard 1 of 4 is given twice" "$work/k4-0.json" "$work/k4-1.json" "$work/k4-1.json" \
+  "$work/k4-3.json"
+expect_usage_error merge "shard counts 2 and 4" "$work/k2-0.json" "$work/k4-1.json"
+"$overlap" crawl --url "$base/add?name=other&delay=21&" -n $n -c $c --shard 0/2 --json "$work/other.json" >/dev/null
+expect_usage_error merge "different runs" "$work/other.json" "$work/k2-1.json"
+expect_usage_error merge "cannot be merged again" "$work/all2.json"
+echo "ok: a missing shard and results of different runs are refused"
