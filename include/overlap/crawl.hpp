@@ -163,6 +163,10 @@ struct open_model_result {
   std::vector<std::size_t> sent_per_second;
 };
 
+/// The highest rate a crawl takes (requests per second): a request due every 100 ns or
+/// sooner is beyond any generator, surely a typo.
+inline constexpr double max_crawl_rate = 1e7;
+
 /// Requests sent later than this after a connection was free for them count as late.
 inline constexpr std::chrono::microseconds late_start_threshold{1000};
 

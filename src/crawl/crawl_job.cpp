@@ -172,7 +172,7 @@ bool crawl_job::may_start(std::uint64_t index) {
   if (index >= options.n) {
     return false;
   }
-  if (options.stop_requested && options.stop_requested()) {
+  if (stop_asked()) {
     accounting.interrupt(index);
     return false;
   }

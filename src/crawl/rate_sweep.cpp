@@ -20,7 +20,7 @@ std::vector<double> parse_rate_list(std::string_view list) {
     if (part.empty() || ec != std::errc{} || end != part.data() + part.size()) {
       throw std::invalid_argument("rate '" + std::string(part) + "' is not a number of requests per second");
     }
-    if (!(rate > 0 && rate <= 1e7)) {
+    if (!(rate > 0 && rate <= max_crawl_rate)) {
       throw std::invalid_argument("rate " + std::string(part) + " is outside (0, 10000000] requests per second");
     }
     rates.push_back(rate);

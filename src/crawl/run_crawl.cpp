@@ -157,8 +157,7 @@ void validate_crawl_options(const crawl_options& options) {
   if (options.duration && options.duration->count() <= 0) {
     throw std::invalid_argument("the duration must be positive");
   }
-  // A request due every 100 ns or sooner is beyond any generator: surely a typo.
-  if (options.rate && !(*options.rate > 0 && *options.rate <= 1e7)) {
+  if (options.rate && !(*options.rate > 0 && *options.rate <= max_crawl_rate)) {
     throw std::invalid_argument("the rate must be a number of requests per second above 0 and at most 10000000");
   }
   if (!options.tls.ca_file.empty()) {

@@ -36,18 +36,12 @@ json::value open_model_json(const crawl_result& run) {
   if (!run.open_model) {
     return nullptr;
   }
-  const auto& m = *run.open_model;
-  json::value achieved = nullptr;
-  if (m.achieved_rate) {
-    achieved = *m.achieved_rate;
-  }
-  return json::object{{"rate", m.rate},
-                      {"achieved_rate", achieved},
-                      {"late_starts", m.late_starts},
-                      {"queued", m.queued},
-                      {"corrected_latency_ms", json::value_from(m.corrected)},
-                      {"lateness_ms", json::value_from(summary_of(m.lateness_histogram))},
-                      {"sent_per_second", json::value_from(m.sent_per_second)}};
+  // The result file's own fields (one definition), less the histograms: the page draws
+  // their curves (percentile_curves_json), not their buckets.
+  auto open = json::value_from(*run.open_model);
+  open.as_object().erase("corrected_histogram");
+  open.as_object().erase("lateness_histogram");
+  return open;
 }
 
 } // namespace overlap::report

@@ -34,16 +34,12 @@ hdr_histogram tag_invoke(const json::value_to_tag<hdr_histogram>&, const json::v
 
 namespace results {
 
-namespace {
-
 std::uint64_t unsigned_of(const record::fields& f, const json::value& v, const std::string& where) {
   if (!(v.is_uint64() || (v.is_int64() && v.as_int64() >= 0))) {
     f.fail(where, "expected a whole number of at least 0");
   }
   return v.to_number<std::uint64_t>();
 }
-
-} // namespace
 
 hdr_histogram read_histogram(const record::fields& f) {
   if (f.required_string("unit") != "us") {

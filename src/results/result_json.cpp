@@ -399,10 +399,8 @@ open_model_result read_open_model(const record::fields& f) {
   m.lateness_histogram = read_histogram(f.child("lateness_histogram"));
   const auto& sent = f.required_array("sent_per_second");
   for (std::size_t i = 0; i < sent.size(); ++i) {
-    if (!sent[i].is_uint64() && !(sent[i].is_int64() && sent[i].as_int64() >= 0)) {
-      f.fail("sent_per_second[" + std::to_string(i) + "]", "expected a whole number of at least 0");
-    }
-    m.sent_per_second.push_back(static_cast<std::size_t>(sent[i].to_number<std::uint64_t>()));
+    m.sent_per_second.push_back(
+        static_cast<std::size_t>(unsigned_of(f, sent[i], "sent_per_second[" + std::to_string(i) + "]")));
   }
   return m;
 }

@@ -14,6 +14,8 @@ workload_result read_workload_run(const record::fields& f);
 span read_span(const record::fields& f);
 timeline_run read_timeline_run(const record::fields& f);
 hdr_histogram read_histogram(const record::fields& f);
+/// `v`, an element of one of f's arrays (named `where`), as a whole number >= 0.
+std::uint64_t unsigned_of(const record::fields& f, const boost::json::value& v, const std::string& where);
 latency_summary read_latency_summary(const record::fields& f);
 open_model_result read_open_model(const record::fields& f);
 
