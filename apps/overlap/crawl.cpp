@@ -401,7 +401,7 @@ int run_crawl_command(crawl_settings& s) {
   target.stop();
   const bool interrupted = interrupt_guard::requested();
   if (mpi.active()) {
-    return mpi.finish(runs,
+    return mpi.finish(runs, outputs.timeline.wanted(),
                       [&](const std::vector<crawl_result>& merged) { write_outputs(outputs, merged, interrupted); });
   }
   write_outputs(outputs, runs, interrupted);

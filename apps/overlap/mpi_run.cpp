@@ -97,15 +97,22 @@ shard_plan mpi_run::plan(shard_plan asked) const {
   return asked;
 }
 
-int mpi_run::finish(const std::vector<crawl_result>& runs,
+int mpi_run::finish(const std::vector<crawl_result>& runs, bool with_timeline,
                     const std::function<void(const std::vector<crawl_result>&)>& write) const {
+  const bool made = failure_.empty() && runs.size() == 1;
   std::string mine;
-  if (!failure_.empty() || runs.size() != 1) {
+  std::string my_timeline; // a failed rank sends none
+  if (!made) {
     mine = failure_mark + (failure_.empty() ? std::string("no run was made") : failure_);
   } else {
-    mine = result_file_text({run_header::capture("crawl"), crawl_results{runs}});
+    const auto header = run_header::capture("crawl");
+    mine = result_file_text({header, crawl_results{runs}});
+    if (with_timeline) {
+      my_timeline = result_file_text({header, timelines{{timeline_of(runs.front())}}});
+    }
   }
   const auto texts = gather_texts(mine, rank_, size_);
+  const auto timeline_texts = with_timeline ? gather_texts(my_timeline, rank_, size_) : std::vector<std::string>{};
   if (rank_ != 0) {
     return 0;
   }
@@ -119,6 +126,10 @@ int mpi_run::finish(const std::vector<crawl_result>& runs,
     }
     const auto file = read_result_file(texts[r], "rank " + std::to_string(r));
     parts[r] = std::get<crawl_results>(file.body).runs.at(0);
+    if (r < timeline_texts.size() && !timeline_texts[r].empty()) {
+      auto timeline = read_result_file(timeline_texts[r], "rank " + std::to_string(r) + "'s timeline");
+      parts[r].timeline = std::move(std::get<timelines>(timeline.body).runs.at(0).spans);
+    }
     like = like != nullptr ? like : &parts[r];
   }
   int status = 0;
@@ -160,7 +171,7 @@ mpi_run::~mpi_run() = default;
 
 shard_plan mpi_run::plan(shard_plan asked) const { return asked; }
 
-int mpi_run::finish(const std::vector<crawl_result>&,
+int mpi_run::finish(const std::vector<crawl_result>&, bool,
                     const std::function<void(const std::vector<crawl_result>&)>&) const {
   return 0;
 }

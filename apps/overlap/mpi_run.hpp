@@ -33,10 +33,11 @@ public:
   /// takes part in the gather, and the merged result says which rank failed and why.
   void rank_failed(std::string why) { failure_ = std::move(why); }
 
-  /// Gathers every rank's runs at rank 0, which merges them, prints the result as
+  /// Gathers every rank's runs at rank 0 (with their timelines when `with_timeline`,
+  /// which every rank must pass alike), which merges them, prints the result as
   /// `overlap crawl` does with the ranks listed, and gives it to `write`. Returns the
   /// exit status: on rank 0, 1 when a rank failed or requests failed; 0 on the others.
-  int finish(const std::vector<crawl_result>& runs,
+  int finish(const std::vector<crawl_result>& runs, bool with_timeline,
              const std::function<void(const std::vector<crawl_result>&)>& write) const;
 
 private:

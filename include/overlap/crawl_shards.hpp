@@ -55,8 +55,10 @@ std::chrono::system_clock::time_point parse_start_time(std::string_view text, st
 ///   without start times, the longest shard's;
 /// - the achieved rate is the sum of the shards' (each sent at its own pace at the same
 ///   time), none if no shard has one;
-/// - extrapolated, interrupted and timed hold if any shard's does; the timelines are
-///   dropped (their times are each shard's own);
+/// - extrapolated, interrupted and timed hold if any shard's does;
+/// - the timelines join into one on the merged clock (each shard's times moved by its
+///   start's distance from the earliest), in time order, each span marked with its
+///   shard and numbered as the whole run's request (shard i's request j is i + jK);
 /// - shards lists each part (by shard index, else in the given order).
 /// Throws std::invalid_argument, one line, for no results, results of different
 /// strategies, delays or models (closed and open), a merged result given again, some

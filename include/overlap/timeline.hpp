@@ -3,6 +3,7 @@
 // ended, as the book's figures 8-2 to 8-6 draw them. One span type, one lane rule and one
 // writer for every timeline file (CSV, JSON, Chrome trace; docs/FORMATS.md).
 #include "overlap/run_header.hpp"
+#include "overlap/shard.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -27,7 +28,8 @@ std::optional<span_category> parse_span_category(std::string_view name) noexcept
 
 /// One timed span: seconds from its run's start. `index` is the request's or the task's;
 /// a task has a cpu and an io span of the same index. status and bytes are a request's
-/// (status 0 when no answer came).
+/// (status 0 when no answer came). `shard` is the shard (MPI rank) that made it, in the
+/// timeline of a run merged from shards; 0 otherwise.
 struct span {
   std::uint64_t index = 0;
   double start = 0;
@@ -35,6 +37,7 @@ struct span {
   int status = 0;
   std::uint64_t bytes = 0;
   span_category category = span_category::request;
+  std::uint32_t shard = 0;
 };
 
 /// The crawl's name for its spans.
@@ -48,6 +51,11 @@ struct timeline_run {
   std::optional<std::int64_t> delay_ms; // crawl runs, when known
   std::optional<int> difficulty;        // workload runs
   std::vector<span> spans;              // in the order recorded
+  /// Seconds since the Unix epoch of the instant the spans' times count from; 0 when
+  /// unknown. With it, the timelines of shards that ran at once can be laid side by side.
+  double started_at = 0;
+  std::optional<shard_spec> shard; ///< a shard's own timeline: which shard of how many
+  std::size_t shards = 0;          ///< a merged run's: from this many shards (spans say whose)
 };
 
 enum class timeline_format { csv, json, trace };
@@ -63,10 +71,12 @@ timeline_format choose_timeline_format(std::string_view name, const std::filesys
 
 /// Writes `runs` in `format`, streaming (a million spans never sit in memory twice):
 /// - csv: header `label,index,category,start,end,status,bytes`, one line per span
-///   (status and bytes empty for cpu and io spans);
-/// - json: the common header, kind "timeline", and `runs` with their spans;
+///   (status and bytes empty for cpu and io spans), and a last column `shard` when a
+///   run was merged from shards;
+/// - json: the common header, kind "timeline", and `runs` with their spans (a merged
+///   run's spans with their shard);
 /// - trace: Chrome trace events (`{"traceEvents": [...]}`), one complete event per
-///   span, one process per run, lanes from assign_lanes.
+///   span, one process per run, lanes from assign_lanes (a merged run's shard in args).
 /// `header.command` names the command ("crawl", "workload").
 void write_timeline(std::ostream& out, timeline_format format, const run_header& header,
                     std::span<const timeline_run> runs);

@@ -138,6 +138,35 @@ void set_span(crawl_result& merged, const std::vector<crawl_result>& parts) {
   merged.seconds = starts_known ? std::max(end - start, longest) : longest;
 }
 
+/// The parts' spans on the merged run's clock (from the earliest start), each marked
+/// with its shard; shard i's request j is the run's request i + jK, the order in which
+/// shard_options hands out the run's requests. In time order, as one process records.
+void merge_timelines(crawl_result& merged, const std::vector<crawl_result>& parts) {
+  std::size_t total = 0;
+  for (const auto& part : parts) {
+    total += part.timeline.size();
+  }
+  if (total == 0) {
+    return;
+  }
+  merged.timeline.reserve(total);
+  const auto count = parts.size();
+  for (std::size_t position = 0; position < count; ++position) {
+    const auto& part = parts[position];
+    const auto shard = part.shard ? part.shard->shard.index : position;
+    const double offset = merged.started_at > 0 ? part.started_at - merged.started_at : 0;
+    for (auto s : part.timeline) {
+      s.index = shard + s.index * count;
+      s.start += offset;
+      s.end += offset;
+      s.shard = static_cast<std::uint32_t>(shard);
+      merged.timeline.push_back(s);
+    }
+  }
+  std::stable_sort(merged.timeline.begin(), merged.timeline.end(),
+                   [](const span& a, const span& b) { return a.start < b.start; });
+}
+
 } // namespace
 
 crawl_result merge_crawl_results(std::vector<crawl_result> parts) {
@@ -177,6 +206,7 @@ crawl_result merge_crawl_results(std::vector<crawl_result> parts) {
     merged.shards.push_back(outcome_of(part, i));
   }
   set_span(merged, parts);
+  merge_timelines(merged, parts);
   merged.latency = summary_of(merged.latency_histogram);
   if (merged.open_model) {
     merged.open_model->corrected = summary_of(merged.open_model->corrected_histogram);

@@ -44,8 +44,14 @@ void drain(std::ostream& stream, std::string& out, bool force = false) {
   }
 }
 
+bool any_merged(std::span<const timeline_run> runs) {
+  return std::any_of(runs.begin(), runs.end(), [](const timeline_run& run) { return run.shards > 0; });
+}
+
 void write_csv(std::ostream& stream, std::span<const timeline_run> runs) {
-  std::string out = "label,index,category,start,end,status,bytes\n";
+  const bool with_shard = any_merged(runs);
+  std::string out = with_shard ? "label,index,category,start,end,status,bytes,shard\n"
+                               : "label,index,category,start,end,status,bytes\n";
   for (const auto& run : runs) {
     for (const auto& s : run.spans) {
       out += run.label;
@@ -64,6 +70,10 @@ void write_csv(std::ostream& stream, std::span<const timeline_run> runs) {
         append_uint(out, s.bytes);
       } else {
         out += ',';
+      }
+      if (with_shard) {
+        out += ',';
+        append_uint(out, s.shard);
       }
       out += '\n';
       drain(stream, out);
@@ -89,6 +99,21 @@ void append_run_fields(std::string& out, const timeline_run& run) {
   append_uint(out, run.concurrency);
   out += ", \"delay_ms\": " + (run.delay_ms ? std::to_string(*run.delay_ms) : std::string("null"));
   out += ", \"difficulty\": " + (run.difficulty ? std::to_string(*run.difficulty) : std::string("null"));
+  if (run.started_at > 0) {
+    out += ", \"started_at\": ";
+    append_fixed(out, run.started_at, 6);
+  }
+  if (run.shard) {
+    out += ", \"shard\": {\"index\": ";
+    append_uint(out, run.shard->index);
+    out += ", \"count\": ";
+    append_uint(out, run.shard->count);
+    out += '}';
+  }
+  if (run.shards > 0) {
+    out += ", \"shards\": ";
+    append_uint(out, run.shards);
+  }
 }
 
 void write_json(std::ostream& stream, const run_header& header, std::span<const timeline_run> runs) {
@@ -112,6 +137,10 @@ void write_json(std::ostream& stream, const run_header& header, std::span<const 
         out += ", \"status\": " + std::to_string(s.status) + ", \"bytes\": ";
         append_uint(out, s.bytes);
       }
+      if (runs[i].shards > 0) {
+        out += ", \"shard\": ";
+        append_uint(out, s.shard);
+      }
       out += '}';
       drain(stream, out);
     }
@@ -126,6 +155,7 @@ void append_process_name(std::string& out, const std::string& pid, const timelin
   std::string name = run.label + " (n=" + std::to_string(run.n);
   name += run.concurrency > 0 ? ", c=" + std::to_string(run.concurrency) : "";
   name += run.difficulty ? ", cost " + std::to_string(*run.difficulty) : "";
+  name += run.shards > 0 ? ", " + std::to_string(run.shards) + " shards" : "";
   record::append_json_string(out, name + ")");
   out += "}}";
 }
@@ -155,6 +185,10 @@ void write_trace(std::ostream& stream, const run_header& header, std::span<const
       if (s.category == span_category::request) {
         out += ", \"args\": {\"status\": " + std::to_string(s.status) + ", \"bytes\": ";
         append_uint(out, s.bytes);
+        if (run.shards > 0) {
+          out += ", \"shard\": ";
+          append_uint(out, s.shard);
+        }
         out += '}';
       }
       out += '}';

@@ -101,7 +101,9 @@ json::object crawl_timeline_json(std::size_t input, const timeline_run& run) {
           {"start", times(c.start)},
           {"end", times(c.end)},
           {"index", numbers(c.index)},
-          {"failed", numbers(c.failed)}};
+          {"failed", numbers(c.failed)},
+          {"shards", run.shards},
+          {"shard", run.shards > 0 ? numbers(c.shard) : json::array()}};
 }
 
 json::object sweep_json(std::size_t input, const sweep_results& sweep) {

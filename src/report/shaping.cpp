@@ -37,12 +37,14 @@ request_columns shape_requests(const std::vector<span>& all) {
   c.end.reserve(order.size());
   c.index.reserve(order.size());
   c.failed.reserve(order.size());
+  c.shard.reserve(order.size());
   for (auto i : order) {
     const auto& r = *requests[i];
     c.start.push_back(r.start);
     c.end.push_back(r.end);
     c.index.push_back(static_cast<std::int64_t>(r.index));
     c.failed.push_back(r.status < 200 || r.status > 299 ? 1 : 0);
+    c.shard.push_back(r.shard);
     c.max_end = std::max(c.max_end, r.end);
   }
   return c;

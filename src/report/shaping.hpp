@@ -16,6 +16,7 @@ struct request_columns {
   std::vector<double> start, end;
   std::vector<std::int64_t> index;
   std::vector<std::uint8_t> failed;
+  std::vector<std::uint32_t> shard; // a merged run's: the shard that made each request
   double max_end = 0;
 };
 request_columns shape_requests(const std::vector<span>& spans);

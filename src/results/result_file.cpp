@@ -219,6 +219,11 @@ timeline_run timeline_of(const crawl_result& run) {
     t.delay_ms = run.delay->count();
   }
   t.spans = run.timeline;
+  t.started_at = run.started_at;
+  if (run.shard) {
+    t.shard = run.shard->shard;
+  }
+  t.shards = run.shards.size();
   return t;
 }
 

@@ -9,6 +9,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <string>
 
@@ -324,13 +325,26 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const timeline_ru
   json::array spans;
   for (const auto& s : run.spans) {
     spans.push_back(json::value_from(s));
+    if (run.shards > 0) {
+      spans.back().as_object()["shard"] = s.shard;
+    }
   }
-  out = {{"label", run.label},
-         {"n", run.n},
-         {"concurrency", run.concurrency},
-         {"delay_ms", run.delay_ms ? json::value(*run.delay_ms) : json::value(nullptr)},
-         {"difficulty", run.difficulty ? json::value(*run.difficulty) : json::value(nullptr)},
-         {"spans", std::move(spans)}};
+  json::object o{{"label", run.label},
+                 {"n", run.n},
+                 {"concurrency", run.concurrency},
+                 {"delay_ms", run.delay_ms ? json::value(*run.delay_ms) : json::value(nullptr)},
+                 {"difficulty", run.difficulty ? json::value(*run.difficulty) : json::value(nullptr)}};
+  if (run.started_at > 0) {
+    o["started_at"] = run.started_at;
+  }
+  if (run.shard) {
+    o["shard"] = {{"index", run.shard->index}, {"count", run.shard->count}};
+  }
+  if (run.shards > 0) {
+    o["shards"] = run.shards;
+  }
+  o["spans"] = std::move(spans);
+  out = std::move(o);
 }
 
 timeline_run tag_invoke(const json::value_to_tag<timeline_run>&, const json::value& in) {
@@ -463,6 +477,13 @@ span read_span(const record::fields& f) {
   }
   s.status = static_cast<int>(f.optional_integer("status").value_or(0));
   s.bytes = static_cast<std::uint64_t>(f.optional_integer("bytes").value_or(0));
+  if (f.optional_number("shard")) {
+    const auto shard = count_at(f, "shard");
+    if (shard > std::numeric_limits<std::uint32_t>::max()) {
+      f.fail("shard", "not a shard's index");
+    }
+    s.shard = static_cast<std::uint32_t>(shard);
+  }
   return s;
 }
 
@@ -475,10 +496,30 @@ timeline_run read_timeline_run(const record::fields& f) {
   if (const auto difficulty = f.optional_integer("difficulty")) {
     r.difficulty = static_cast<int>(*difficulty);
   }
+  // All three optional: a shard's timeline (--shard, an MPI rank) or a merged run's only.
+  r.started_at = f.optional_number("started_at").value_or(0);
+  if (r.started_at < 0) {
+    f.fail("started_at", "expected a time since the Unix epoch");
+  }
+  if (f.optional_object("shard") != nullptr) {
+    const auto shard = f.child("shard");
+    r.shard = shard_spec{.index = count_at(shard, "index"),
+                         .count = static_cast<std::size_t>(shard.required_at_least("count", 1))};
+    if (r.shard->index >= r.shard->count) {
+      shard.fail("index", "not below the count " + std::to_string(r.shard->count));
+    }
+  }
+  if (f.optional_number("shards")) {
+    r.shards = count_at(f, "shards");
+  }
   const auto& spans = f.required_array("spans");
   r.spans.reserve(spans.size());
   for (std::size_t i = 0; i < spans.size(); ++i) {
-    r.spans.push_back(read_span(f.element("spans", spans, i)));
+    const auto where = f.element("spans", spans, i);
+    r.spans.push_back(read_span(where));
+    if (r.shards > 0 && r.spans.back().shard >= r.shards) {
+      where.fail("shard", "not below the run's shards " + std::to_string(r.shards));
+    }
   }
   return r;
 }

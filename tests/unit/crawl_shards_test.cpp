@@ -1,6 +1,7 @@
 // One run spread over shards: each shard's part of the options adds up to the whole,
 // and the shards' results merge into exactly what one process would have counted.
 #include "overlap/crawl_shards.hpp"
+#include "overlap/result_files.hpp"
 
 #include <gtest/gtest.h>
 
@@ -192,6 +193,37 @@ TEST(crawl_shards, shards_given_in_any_order_merge_to_the_same_result) {
   EXPECT_EQ(reversed.latency_histogram, in_order.latency_histogram);
   EXPECT_EQ(reversed.shards, in_order.shards);
   EXPECT_EQ(reversed.seconds, in_order.seconds);
+}
+
+TEST(crawl_shards, timelines_join_on_one_clock_with_each_span_marked_by_its_shard) {
+  const auto whole = whole_run();
+  hdr_histogram all, all_corrected;
+  auto parts = four_shards(whole, all, all_corrected); // shard i started at 1000 + i ms
+  for (auto& part : parts) {
+    for (std::uint64_t j = 0; j < part.n; ++j) { // request j of each shard at 10 ms x j of its own clock
+      part.timeline.push_back({j, 0.01 * static_cast<double>(j), 0.01 * static_cast<double>(j) + 0.1, 200, 1});
+    }
+  }
+  const auto merged = merge_crawl_results(parts);
+  ASSERT_EQ(merged.timeline.size(), whole.n);
+  std::vector<bool> seen(whole.n, false);
+  for (std::size_t k = 0; k < merged.timeline.size(); ++k) {
+    const auto& s = merged.timeline[k];
+    ASSERT_LT(s.index, whole.n);
+    EXPECT_FALSE(seen[s.index]) << "request " << s.index << " twice";
+    seen[s.index] = true;
+    EXPECT_EQ(s.index % 4, s.shard) << "shard i makes the run's requests i, i+4, ...";
+    const double j = static_cast<double>(s.index / 4);
+    EXPECT_NEAR(s.start, 0.01 * j + 0.001 * s.shard, 1e-9) << "on the clock of the earliest start";
+    EXPECT_NEAR(s.end - s.start, 0.1, 1e-9);
+    if (k > 0) {
+      EXPECT_LE(merged.timeline[k - 1].start, s.start) << "in time order";
+    }
+  }
+  const auto run = timeline_of(merged);
+  EXPECT_EQ(run.shards, 4u);
+  EXPECT_FALSE(run.shard);
+  EXPECT_DOUBLE_EQ(run.started_at, 1000.0);
 }
 
 TEST(crawl_shards, a_missing_or_repeated_shard_or_shards_of_different_runs_are_refused) {

@@ -8,6 +8,8 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/json/value_from.hpp>
+#include <boost/json/value_to.hpp>
 
 #include <cmath>
 #include <limits>
@@ -400,6 +402,39 @@ TEST(result_files, crawl_and_workload_timelines_read_back_span_for_span) {
     }
     EXPECT_EQ(result_file_text(read), result_file_text(written));
   }
+}
+
+TEST(result_files, a_shards_timeline_and_a_merged_one_read_back_with_their_shards) {
+  crawl_result shard = a_crawl_run(crawl_strategy::coroutine);
+  shard.timeline = {{0, 0.001, 0.101, 200, 1}, {1, 0.002, 0.25, 200, 1}};
+  shard.started_at = 1795503925.25;
+  shard.shard = shard_run{.shard = {1, 3}, .target = "embedded", .n = 6, .concurrency = 3};
+  crawl_result merged = a_crawl_run(crawl_strategy::coroutine);
+  merged.timeline = {{0, 0.0, 0.1, 200, 1, span_category::request, 0},
+                     {1, 0.003, 0.2, 200, 1, span_category::request, 2}};
+  merged.started_at = 1795503925.5;
+  merged.shards.resize(3);
+  for (const auto& run : {timeline_of(shard), timeline_of(merged)}) {
+    const result_file written{header_for("crawl"), timelines{{run}}};
+    const auto read = read_back(written);
+    const auto& got = std::get<timelines>(read.body).runs.at(0);
+    EXPECT_DOUBLE_EQ(got.started_at, run.started_at);
+    EXPECT_EQ(got.shard, run.shard);
+    EXPECT_EQ(got.shards, run.shards);
+    ASSERT_EQ(got.spans.size(), run.spans.size());
+    for (std::size_t i = 0; i < run.spans.size(); ++i) {
+      EXPECT_EQ(got.spans[i].shard, run.spans[i].shard);
+    }
+    EXPECT_EQ(result_file_text(read), result_file_text(written));
+    // The library's conversion and the streaming writer say the same.
+    EXPECT_EQ(boost::json::value_to<timeline_run>(boost::json::value_from(run)).shards, run.shards);
+  }
+  EXPECT_EQ(timeline_of(shard).shard, (shard_spec{1, 3}));
+  EXPECT_EQ(timeline_of(merged).shards, 3u);
+  const auto text = result_file_text({header_for("crawl"), timelines{{timeline_of(merged)}}});
+  auto broken = text;
+  broken.replace(broken.rfind("\"shard\": 2"), 11, "\"shard\": 3");
+  EXPECT_THROW(read_result_file(broken, "broken.json"), result_file_error) << "a span's shard beyond the run's";
 }
 
 TEST(result_files, numbers_are_written_in_plain_form_for_people) {

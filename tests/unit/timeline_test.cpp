@@ -55,6 +55,17 @@ TEST(timeline, writes_csv_exactly) {
                   "coroutine,0,request,0.001000,0.200000,500,0\n");
 }
 
+TEST(timeline, a_merged_runs_csv_ends_each_line_with_the_shard) {
+  auto run = crawl_run(
+      {{0, 0.001, 0.1, 200, 1, span_category::request, 0}, {1, 0.002, 0.2, 200, 1, span_category::request, 1}});
+  run.shards = 2;
+  EXPECT_EQ(written(timeline_format::csv, {run}), "label,index,category,start,end,status,bytes,shard\n"
+                                                  "coroutine,0,request,0.001000,0.100000,200,1,0\n"
+                                                  "coroutine,1,request,0.002000,0.200000,200,1,1\n");
+  const auto trace = boost::json::parse(written(timeline_format::trace, {run}));
+  EXPECT_EQ(trace.at("traceEvents").at(2).at("args").at("shard").as_int64(), 1);
+}
+
 TEST(timeline, writes_workload_spans_in_the_same_csv_at_the_same_precision) {
   const auto text = written(timeline_format::csv, {timeline_of(workload_run())}, "workload");
   EXPECT_EQ(text, "label,index,category,start,end,status,bytes\n"

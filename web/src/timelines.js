@@ -94,27 +94,59 @@ function split_by(flags, columns) {
   return [yes, no];
 }
 
+/** Splits columns by a small whole-number key (a request's shard): one set per value. */
+function split_by_key(keys, count, columns) {
+  const parts = Array.from({length: count}, () => {
+    const part = {};
+    for (const key of Object.keys(columns)) part[key] = [];
+    return part;
+  });
+  for (let i = 0; i < keys.length; i++) {
+    for (const key of Object.keys(columns)) parts[keys[i]][key].push(columns[key][i]);
+  }
+  return parts;
+}
+
+/**
+ * A merged run's requests take their shard's colour (a shard that began late shows as
+ * a band of its colour starting late), a single run's its strategy's; failed ones red.
+ */
+function crawl_layers(t, n_failed) {
+  const columns = {start: t.start, end: t.end, row: t.index};
+  if (t.shards > 0) columns.shard = t.shard;
+  const [bad, good] = n_failed ? split_by(t.failed, columns) : [null, columns];
+  const layers = t.shards > 0
+    ? split_by_key(good.shard, t.shards, good).map((part, k) => Object.assign({color: color(k), sorted: true}, part))
+    : [Object.assign({color: colour_of(t.strategy), sorted: true}, good)];
+  if (bad) layers.push(Object.assign({color: failed_colour, sorted: true}, bad));
+  const drawn = layers.filter((layer) => layer.start.length > 0);
+  return drawn.length ? drawn : layers.slice(0, 1);
+}
+
+/** The legend's chips: each shard's colour (the first few), or the strategy's. */
+function crawl_legend_items(t, colour) {
+  if (!(t.shards > 0)) return [[t.strategy, colour]];
+  const shown = Math.min(t.shards, 8);
+  const items = Array.from({length: shown}, (_, k) => [`shard ${k}`, color(k)]);
+  if (t.shards > shown) items.push([`… ${t.shards - shown} more shards`, "#999999"]);
+  return items;
+}
+
 function crawl_timeline_panel(parent, t, inputs) {
   const n_failed = t.failed.reduce((a, b) => a + b, 0);
-  const columns = {start: t.start, end: t.end, row: t.index};
   const colour = colour_of(t.strategy);
-  let layers;
-  if (n_failed === 0) {
-    layers = [Object.assign({color: colour, sorted: true}, columns)];
-  } else {
-    const [bad, good] = split_by(t.failed, columns);
-    layers = [Object.assign({color: colour, sorted: true}, good), Object.assign({color: failed_colour, sorted: true}, bad)];
-  }
+  const layers = crawl_layers(t, n_failed);
   const rows = t.index.length ? sample_extremes(t.index) : [0, 1];
   const find = row_lookup(t.index);
   const shape = [t.n !== null ? `${fmt.count(t.n)} requests` : `${fmt.count(t.index.length)} requests`,
     t.concurrency !== null ? `concurrency ${fmt.count(t.concurrency)}` : null,
-    t.delay_ms !== null ? `delay ${t.delay_ms} ms` : null].filter(Boolean).join(", ");
+    t.delay_ms !== null ? `delay ${t.delay_ms} ms` : null,
+    t.shards > 0 ? `merged from ${fmt.count(t.shards)} shards` : null].filter(Boolean).join(", ");
   const note = [`last request ended at ${fmt.seconds(t.max_end)}`,
     t.limit_seconds !== null ? `limit ⌈n/c⌉ × delay = ${fmt.seconds(t.limit_seconds)}` : null,
     n_failed ? `${fmt.count(n_failed)} failed (red)` : null,
     `from ${inputs[t.input].file}`].filter(Boolean).join(" · ");
-  const legend_items = [[t.strategy, colour]];
+  const legend_items = crawl_legend_items(t, colour);
   if (n_failed) legend_items.push(["failed", failed_colour]);
   if (t.limit_seconds !== null) legend_items.push(["limit", limit_colour, true]);
   return timeline_chart(parent, {
@@ -132,7 +164,7 @@ function crawl_timeline_panel(parent, t, inputs) {
       const i = find(row);
       if (i === undefined) return `request ${row}: none`;
       return `request ${row}: ${fmt.seconds(t.start[i])} → ${fmt.seconds(t.end[i])} (${fmt.seconds(t.end[i] - t.start[i])})` +
-        (t.failed[i] ? ", failed" : "");
+        (t.shards > 0 ? `, shard ${t.shard[i]}` : "") + (t.failed[i] ? ", failed" : "");
     },
   });
 }
