@@ -131,6 +131,30 @@ check_latency small "$source_dir"/tests/report/fixtures/crawl_*result.json
 check_page open_model "$work/open_model.html" 3
 check_latency open_model "$work/paced.json" "$work/closed.json"
 
+# A run of two shards merged with their timelines: one timeline, its requests in each
+# shard's colour, the shards named in the legend and every request drawn.
+at=$(python3 -c 'import time; print(f"{time.time() + 1.5:.3f}")')
+for i in 0 1; do
+  "$overlap" crawl -n 200 -c 20 --delay 10ms --shard "$i/2" --start-at "$at" --json "$work/shard$i.json" \
+    --timeline "$work/shard$i-timeline.json" >/dev/null &
+done
+wait
+"$overlap" merge "$work"/shard?.json "$work"/shard?-timeline.json -o "$work/shards.json" \
+  --timeline "$work/shards-timeline.json" >/dev/null
+"$overlap" report "$work/shards-timeline.json" -o "$work/shards.html" >/dev/null
+check_page shards "$work/shards.html" 1
+python3 - "$work/shards.dom" <<'PY'
+import json, sys
+dom = open(sys.argv[1]).read()
+charts = json.load(open(sys.argv[1] + ".status"))["detail"]
+if len(charts) != 1 or charts[0]["segments"] != 200:
+    sys.exit(f"FAIL: shards: {charts}, expected one timeline of 200 requests")
+for words in ("merged from 2 shards", "shard 0", "shard 1"):
+    if words not in dom:
+        sys.exit(f"FAIL: shards: the page does not say '{words}'")
+print("ok: shards: one timeline of 200 requests in the colours of shards 0 and 1")
+PY
+
 # A real rate sweep (the hockey stick): one chart, three lines of one point per rate,
 # the capacity (min(c, capacity) / delay = 4 / 20 ms = 200 req/s) marked and named.
 "$overlap" sweep --rate 100,400 --delay 20ms -c 4 --capacity 4 --point-time 0.5s --json "$work/rates.json" >/dev/null
