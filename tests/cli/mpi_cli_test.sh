@@ -26,16 +26,16 @@ url="$base/add?name=ranks&delay=20&"
 for k in 2 4; do
   curl -s "$base/add?flush=True&reset=True" >/dev/null
   timeout 60 "${mpirun[@]}" -np $k "$overlap" crawl --mpi --url "$url" -n $n -c $c --json "$work/all$k.json" \
-    >"$work/out$k" 2>"$work/err$k" || fail "mpirun -np $k: $(cat "$work/err$k" "$work/out$k")"
+    --timeline "$work/timeline$k.csv" >"$work/out$k" 2>"$work/err$k" || fail "mpirun -np $k: $(cat "$work/err$k" "$work/out$k")"
   grep -q "^merged, $k ranks:$" "$work/out$k" || fail "rank 0 says it merged: $(cat "$work/out$k")"
   sed -n '/^merged/,$p' "$work/out$k" >"$work/merged$k"
   grep -q "^Result: $n, Time: [0-9.]*$" "$work/merged$k" || fail "merged Result line: $(cat "$work/out$k")"
   grep -q "^coroutine: n=$n c=$c delay=20 ms: .* errors 0$" "$work/merged$k" || fail "merged summary: $(cat "$work/out$k")"
   [ "$(grep -c '^  rank [0-9]*: ' "$work/merged$k")" -eq "$k" ] || fail "the ranks are listed: $(cat "$work/out$k")"
   curl -s "$base/add?flush=True" >"$work/records$k.json"
-  python3 - "$work/all$k.json" "$work/records$k.json" "$k" "$n" "$c" <<'PY' || fail "merged result of $k ranks"
-import json, sys
-merged_file, records_file, k, n, c = sys.argv[1:]
+  python3 - "$work/all$k.json" "$work/records$k.json" "$k" "$n" "$c" "$work/timeline$k.csv" <<'PY' ||
+import csv, json, sys
+merged_file, records_file, k, n, c, timeline_file = sys.argv[1:]
 k, n, c = int(k), int(n), int(c)
 run = json.load(open(merged_file))["runs"][0]
 assert run["n"] == n and run["result"] == n and run["succeeded"] == n and run["failed"] == 0, run
@@ -54,8 +54,20 @@ for _, step in events:
     in_flight += step
     peak = max(peak, in_flight)
 assert peak <= c, peak
-print(f"ranks {k}: start skew {skew_ms:.2f} ms, peak in flight {peak}, seconds {run['seconds']:.4f}")
+# One timeline of every request on the run's clock, each with the rank that made it.
+spans = list(csv.DictReader(open(timeline_file)))
+assert len(spans) == n, len(spans)
+assert sorted(int(s["index"]) for s in spans) == list(range(n))
+assert all(int(s["shard"]) == int(s["index"]) % k for s in spans), "rank i makes the run's requests i, i+k, ..."
+first = {}
+for s in spans:
+    first[int(s["shard"])] = min(first.get(int(s["shard"]), 1e9), float(s["start"]))
+assert sorted(first) == list(range(k)), first
+assert min(first.values()) >= 0 and max(first.values()) < 0.05, first
+print(f"ranks {k}: start skew {skew_ms:.2f} ms, peak in flight {peak}, seconds {run['seconds']:.4f}, "
+      f"first request per rank at {sorted(round(v * 1000, 2) for v in first.values())} ms")
 PY
+    fail "merged result of $k ranks"
 done
 echo "ok: 2 and 4 ranks merge into the exact result of the run"
 
