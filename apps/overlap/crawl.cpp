@@ -9,6 +9,7 @@
 #include "progress.hpp"
 #include "shard.hpp"
 #include "target_server.hpp"
+#include "timeline_output.hpp"
 #include "usage.hpp"
 
 #include "overlap/crawl.hpp"
@@ -89,29 +90,14 @@ crawl_request read_request(const crawl_settings& s) {
 /// The files asked for, checked before anything runs.
 struct crawl_outputs {
   output_file json;
-  output_file timeline;
-  std::optional<timeline_format> format;
+  timeline_output timeline;
 };
-
-std::optional<timeline_format> chosen_timeline_format(const crawl_settings& s) {
-  if (s.timeline_file.empty()) {
-    return std::nullopt;
-  }
-  try {
-    return choose_timeline_format(s.timeline_format, s.timeline_file);
-  } catch (const std::invalid_argument& e) {
-    throw usage_error(e.what());
-  }
-}
 
 crawl_outputs check_outputs(const crawl_settings& s) {
   crawl_outputs outputs;
-  outputs.format = chosen_timeline_format(s);
+  outputs.timeline = timeline_output(s.timeline_file, s.timeline_format);
   if (!s.json_file.empty()) {
     outputs.json = output_file(s.json_file, "--json");
-  }
-  if (!s.timeline_file.empty()) {
-    outputs.timeline = output_file(s.timeline_file, "--timeline");
   }
   if (outputs.json.is_stdout() && outputs.timeline.is_stdout()) {
     throw usage_error("--json and --timeline cannot both be - (standard output)");
@@ -276,7 +262,7 @@ void write_outputs(const crawl_outputs& outputs, const std::vector<crawl_result>
     for (const auto& r : runs) {
       timelines.push_back(timeline_of(r));
     }
-    outputs.timeline.write_with([&](std::ostream& out) { write_timeline(out, *outputs.format, header, timelines); });
+    outputs.timeline.write(header, timelines);
   }
 }
 

@@ -2,6 +2,7 @@
 // the one result of the whole run, exactly: counts add, histograms merge.
 #include "command.hpp"
 #include "output_file.hpp"
+#include "timeline_output.hpp"
 #include "usage.hpp"
 
 #include "overlap/crawl_shards.hpp"
@@ -131,22 +132,10 @@ void attach_timelines(inputs_read& read, bool timeline_wanted) {
   }
 }
 
-std::optional<timeline_format> chosen_format(const merge_settings& s) {
-  if (s.timeline_file.empty()) {
-    return std::nullopt;
-  }
-  try {
-    return choose_timeline_format(s.timeline_format, s.timeline_file);
-  } catch (const std::invalid_argument& e) {
-    throw usage_error(e.what());
-  }
-}
-
 int run_merge(const merge_settings& s) {
   // Every output is checked before any input is read.
   const auto out = s.output.empty() ? output_file() : output_file(s.output, "-o");
-  const auto format = chosen_format(s);
-  const auto timeline_out = s.timeline_file.empty() ? output_file() : output_file(s.timeline_file, "--timeline");
+  const timeline_output timeline_out(s.timeline_file, s.timeline_format);
   if (out.is_stdout() && timeline_out.is_stdout()) {
     throw usage_error("-o and --timeline cannot both be - (standard output)");
   }
@@ -184,7 +173,7 @@ int run_merge(const merge_settings& s) {
       timelines.push_back(timeline_of(run));
       run.timeline = {}; // one copy in memory at a time: a timeline may hold a million spans
     }
-    timeline_out.write_with([&](std::ostream& o) { write_timeline(o, *format, header, timelines); });
+    timeline_out.write(header, timelines);
   }
   out.write(result_file_text({header, merged}));
   int status = 0;

@@ -4,6 +4,7 @@
 #include "output_file.hpp"
 #include "progress.hpp"
 #include "target_server.hpp"
+#include "timeline_output.hpp"
 #include "usage.hpp"
 
 #include "overlap/http_sink.hpp"
@@ -44,17 +45,16 @@ std::map<int, double> calibrate() {
   return seconds;
 }
 
-void write_timeline_file(const output_file& file, const std::string& format, const run_header& header,
+void write_timeline_file(const timeline_output& file, const run_header& header,
                          const std::vector<workload_result>& runs) {
   if (!file.wanted()) {
     return;
   }
-  const auto chosen = choose_timeline_format(format, file.path()); // checked before the run
   std::vector<timeline_run> timelines;
   for (const auto& run : runs) {
     timelines.push_back(timeline_of(run));
   }
-  file.write_with([&](std::ostream& out) { write_timeline(out, chosen, header, timelines); });
+  file.write(header, timelines);
 }
 
 /// --calibrate measures hashing alone: options of a run would be silently ignored.
@@ -116,14 +116,7 @@ int run_workload_command(workload_settings& s) {
   if (s.calibrate) {
     return run_calibration(s, json);
   }
-  const auto timeline = s.timeline_file.empty() ? output_file() : output_file(s.timeline_file, "--timeline");
-  if (timeline.wanted()) {
-    try {
-      choose_timeline_format(s.timeline_format, s.timeline_file); // a bad --timeline fails before any work
-    } catch (const std::invalid_argument& e) {
-      throw usage_error(e.what());
-    }
-  }
+  const timeline_output timeline(s.timeline_file, s.timeline_format); // a bad --timeline fails before any work
   if (json.is_stdout() && timeline.is_stdout()) {
     throw usage_error("--json and --timeline cannot both be - (standard output)");
   }
@@ -161,7 +154,7 @@ int run_workload_command(workload_settings& s) {
   auto header = run_header::capture("workload");
   header.interrupted = interrupt_guard::requested();
   json.write(result_file_text({header, workload_results{runs, {}}}));
-  write_timeline_file(timeline, s.timeline_format, header, runs);
+  write_timeline_file(timeline, header, runs);
   std::uint64_t failed = 0;
   for (const auto& run : runs) {
     failed += run.failed;
