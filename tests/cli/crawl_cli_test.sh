@@ -3,9 +3,7 @@
 # output files, and the exit status when requests fail.
 set -euo pipefail
 overlap=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/common.sh"
 
 "$overlap" crawl --help >"$work/help" || fail "crawl --help"
 grep -q -- "--strategy" "$work/help" || fail "help lists --strategy"
@@ -66,12 +64,8 @@ PY
 echo "ok: --strategy all prints the table"
 
 # --no-keepalive and --url against a server of our own.
-"$overlap" serve --port 0 --metrics-file "$work/m.json" >"$work/serve.out" 2>&1 &
-server_pid=$!
-stop_server() { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
-trap 'stop_server; rm -rf "$work"' EXIT
-for _ in $(seq 100); do grep -q "^listening on " "$work/serve.out" 2>/dev/null && break; sleep 0.05; done
-url=$(sed -n 's/^listening on //p' "$work/serve.out")
+start_server --metrics-file "$work/m.json"
+url=$base
 "$overlap" crawl --url "$url/add?name=cli&delay=3&" -n 40 -c 8 --no-keepalive --strategy curl >"$work/out"
 grep -q "^curl: n=40 c=8 delay=3 ms: .* 40 connections, errors 0$" "$work/out" ||
   fail "--no-keepalive opens 40 connections, delay from the URL: $(cat "$work/out")"

@@ -4,14 +4,7 @@
 # out, the same exit status for the same mistake, and failures with their status codes.
 set -euo pipefail
 overlap=$1
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/common.sh"
 
 # `expect_error STATUS PATTERN ARGS...`: exits STATUS with one line matching PATTERN.
 expect_error() {
@@ -45,10 +38,8 @@ grep -q "^coroutine: n=4 c=2 delay=5 ms" "$work/out" || fail "durations with uni
 echo "ok: durations with units; -c/--concurrency everywhere"
 
 # A port in use: named, with --port 0 suggested, and no source location.
-"$overlap" serve --port 0 >"$work/serve.out" 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do grep -q "^listening on " "$work/serve.out" 2>/dev/null && break; sleep 0.05; done
-url=$(sed -n 's/^listening on //p' "$work/serve.out")
+start_server
+url=$base
 port=${url##*:}
 expect_error 1 "cannot listen on 127.0.0.1:$port: the port is in use.*--port 0" serve --port "$port"
 grep -q "\.hpp" "$work/err" && fail "a source location was printed: $(cat "$work/err")"

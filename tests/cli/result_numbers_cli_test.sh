@@ -4,11 +4,7 @@
 # that contradicts the URL, and for a sweep cut short or given concurrencies above n.
 set -euo pipefail
 overlap=$1
-work=$(mktemp -d)
-server_pid=
-stop_server() { [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true; wait 2>/dev/null || true; }
-trap 'stop_server; rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/common.sh"
 
 # A port that refuses every connection: bound, then closed.
 refused_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -25,10 +21,8 @@ assert abs(run["limit_seconds"] - 0.4) < 1e-9, run
 PY
 echo "ok: a run with no successful request has no efficiency and no req/s"
 
-"$overlap" serve --port 0 >"$work/serve.out" 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do grep -q "^listening on " "$work/serve.out" 2>/dev/null && break; sleep 0.05; done
-url=$(sed -n 's/^listening on //p' "$work/serve.out")
+start_server
+url=$base
 
 "$overlap" crawl --url "$url/add?name=nodelay&" -n 10 -c 5 --json "$work/nodelay.json" >"$work/out"
 grep -q "^coroutine: n=10 c=5 delay=unknown: .* limit n/a, efficiency n/a, " "$work/out" ||

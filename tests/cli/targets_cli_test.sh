@@ -4,9 +4,7 @@
 # and the JSON result.
 set -euo pipefail
 overlap="$1"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/common.sh"
 
 expect_usage_error() {
   local expected="$1"
@@ -50,11 +48,8 @@ grep -q "^Result: 8, " "$work/out" || fail "-n ends a run before a long --durati
 echo "ok: --duration (500ms: $started requests)"
 
 # A URL list against a delay server: statuses counted, a 404 not retried, JSON has them.
-"$overlap" serve --port 0 --threads 1 --metrics-file "$work/metrics.json" >"$work/serve.out" 2>&1 &
-server_pid=$!
-trap 'kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 100); do grep -q "^listening on " "$work/serve.out" 2>/dev/null && break; sleep 0.05; done
-url=$(sed -n 's/^listening on //p' "$work/serve.out")
+start_server --threads 1 --metrics-file "$work/metrics.json"
+url=$base
 printf '{"k": 1}' >"$work/body.json"
 cat >"$work/urls.txt" <<LIST
 # the delay server's route (random letters appended), a POST with a body, a missing page
