@@ -57,7 +57,7 @@ private:
   void send_when_due(std::uint64_t index, steady_clock::time_point slot_free) {
     if (s_.job.paced()) {
       const auto due = s_.job.due(index);
-      if (steady_clock::now() < due && !s_.job.stop_asked()) {
+      if (crawl_job::worth_waiting_for(due) && !s_.job.stop_asked()) {
         pause_.expires_at(crawl_job::wake_at(due));
         pause_.async_wait([this, index, slot_free](const error_code&) { send_when_due(index, slot_free); });
         return;

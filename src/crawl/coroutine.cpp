@@ -125,7 +125,7 @@ asio::awaitable<void> fetch(coroutine_crawl& cc, std::uint64_t index, steady_clo
 
 /// A paced run's wait for a request's due time, in slices that let a stop through.
 asio::awaitable<void> wait_until(const crawl_job& job, asio::steady_timer& timer, steady_clock::time_point due) {
-  while (steady_clock::now() < due && !job.stop_asked()) {
+  while (crawl_job::worth_waiting_for(due) && !job.stop_asked()) {
     timer.expires_at(crawl_job::wake_at(due));
     co_await timer.async_wait(asio::use_awaitable);
   }

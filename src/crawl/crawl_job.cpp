@@ -119,7 +119,7 @@ request_attempts::request_attempts(crawl_job& job, std::uint64_t index, steady_c
     : job_(&job), index_(index) {
   const auto now = steady_clock::now();
   if (job.paced()) {
-    const auto due = job.due(index);
+    const auto due = std::min(job.due(index), now); // sent early (within pacing_lead): due when sent
     times_ = {due, std::max(due, slot_free), now};
   } else {
     times_ = {now, now, now};

@@ -450,7 +450,7 @@ void curl_crawl::next(transfer& t) {
 void curl_crawl::send_when_due(transfer& t, std::uint64_t index, steady_clock::time_point slot_free) {
   if (job_.paced()) {
     const auto due = job_.due(index);
-    if (steady_clock::now() < due && !job_.stop_asked()) {
+    if (crawl_job::worth_waiting_for(due) && !job_.stop_asked()) {
       t.pause.expires_at(crawl_job::wake_at(due));
       t.pause.async_wait([this, &t, index, slot_free](const error_code&) { send_when_due(t, index, slot_free); });
       return;

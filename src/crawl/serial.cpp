@@ -84,7 +84,7 @@ void crawl_serial(crawl_job& job) {
     const auto slot_free = steady_clock::now();
     if (job.paced() && i < job.options.n) {
       const auto due = job.due(i);
-      while (steady_clock::now() < due && !job.stop_asked()) {
+      while (crawl_job::worth_waiting_for(due) && !job.stop_asked()) {
         std::this_thread::sleep_until(crawl_job::wake_at(due));
       }
     }

@@ -117,7 +117,7 @@ void spawn_all(stackful_crawl& sc, const asio::yield_context& yield) {
   for (std::uint64_t index = 0;; ++index) {
     if (sc.job.paced()) {
       const auto due = sc.job.due(index);
-      while (steady_clock::now() < due && !sc.job.stop_asked()) {
+      while (crawl_job::worth_waiting_for(due) && !sc.job.stop_asked()) {
         pacer.expires_at(crawl_job::wake_at(due));
         error_code ignored;
         pacer.async_wait(yield[ignored]);
