@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # One crawl as K MPI ranks (mpirun -np K overlap crawl --mpi) against one overlap
 # serve: rank 0 merges the exact result of the whole run, the server saw at most C in
-# flight, the ranks began together; a rank whose target cannot be reached does not hang
-# the others: the run ends and the merged result says which rank failed and why.
+# flight, the ranks' first requests reached it within 5 ms of each other (each rank
+# names itself in the URL: name=r{shard}); ranks with lists of their own (--urls
+# list-{shard}.txt) merge exactly too; a rank whose target cannot be reached does not
+# hang the others: the run ends and the merged result says which rank failed and why.
 set -euo pipefail
 overlap=$1
 work=$(mktemp -d)
@@ -21,7 +23,7 @@ base=$(sed -n 's/^listening on //p' "$work/serve.out")
 [ -n "$base" ] || fail "the server did not start: $(cat "$work/serve.out")"
 n=203
 c=12
-url="$base/add?name=ranks&delay=20&"
+url="$base/add?name=r{shard}&delay=20&" # each rank's requests recorded under its own name
 
 for k in 2 4; do
   curl -s "$base/add?flush=True&reset=True" >/dev/null
@@ -46,7 +48,12 @@ assert run["latency_histogram"]["count"] == n
 starts = [s["started_at"] for s in run["shards"]]
 skew_ms = (max(starts) - min(starts)) * 1000
 assert skew_ms < 50, starts
-records = json.load(open(records_file))["ranks"]
+by_name = json.load(open(records_file))
+assert sorted(by_name) == sorted(f"r{i}" for i in range(k)), sorted(by_name)
+firsts = [min(r["start"] for r in by_name[f"r{i}"]) for i in range(k)]
+first_skew_ms = (max(firsts) - min(firsts)) * 1000
+assert first_skew_ms < 5, (first_skew_ms, firsts)
+records = [r for name in by_name for r in by_name[name]]
 assert len(records) == n, len(records)
 events = sorted([(r["start"], 1) for r in records] + [(r["end"], -1) for r in records], key=lambda e: (e[0], e[1]))
 in_flight = peak = 0
@@ -54,10 +61,39 @@ for _, step in events:
     in_flight += step
     peak = max(peak, in_flight)
 assert peak <= c, peak
-print(f"ranks {k}: start skew {skew_ms:.2f} ms, peak in flight {peak}, seconds {run['seconds']:.4f}")
+print(f"ranks {k}: start skew {skew_ms:.2f} ms, first requests at the server within {first_skew_ms:.2f} ms, "
+      f"peak in flight {peak}, seconds {run['seconds']:.4f}")
 PY
 done
 echo "ok: 2 and 4 ranks merge into the exact result of the run"
+
+# Each rank its own list: rank 0 has 3 URLs, rank 1 has 5, each fetched once.
+for i in 0 1; do
+  for _ in $(seq $((3 + 2 * i))); do echo "$base/add?name=l$i&delay=5&"; done >"$work/list-$i.txt"
+done
+curl -s "$base/add?flush=True&reset=True" >/dev/null
+timeout 60 "${mpirun[@]}" -np 2 "$overlap" crawl --mpi --urls "$work/list-{shard}.txt" -c 4 --json "$work/own.json" \
+  >"$work/out-own" 2>"$work/err-own" || fail "mpirun with list-{shard}.txt: $(cat "$work/err-own" "$work/out-own")"
+curl -s "$base/add?flush=True" >"$work/records-own.json"
+python3 - "$work/own.json" "$work/records-own.json" <<'PY' || fail "merged result of ranks with their own lists"
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+assert run["n"] == 8 and run["result"] == 8 and run["failed"] == 0, run
+assert [s["n"] for s in run["shards"]] == [3, 5], run["shards"]
+records = json.load(open(sys.argv[2]))
+assert {name: len(r) for name, r in records.items()} == {"l0": 3, "l1": 5}, records.keys()
+PY
+echo "ok: ranks with lists of their own (list-{shard}.txt) merge into the sum of their requests"
+
+# Three ranks, no list-2.txt: rank 2 cannot read its list, the others' run is merged.
+status=0
+timeout 60 "${mpirun[@]}" -np 3 "$overlap" crawl --mpi --urls "$work/list-{shard}.txt" -c 4 --json "$work/own3.json" \
+  >"$work/out-own3" 2>"$work/err-own3" || status=$?
+[ "$status" -eq 1 ] || fail "a rank without its list: exit $status, not 1: $(cat "$work/err-own3")"
+grep -q "rank 2 failed: cannot read URL list '.*/list-2.txt'" "$work/err-own3" || fail "which rank: $(cat "$work/err-own3")"
+python3 -c 'import json, sys; run = json.load(open(sys.argv[1]))["runs"][0]; assert run["n"] == 8, run' \
+  "$work/own3.json" || fail "the ranks that had their lists are merged"
+echo "ok: a rank without its own list is named, the others' run is merged"
 
 # Rank 1's host does not resolve: its run throws, it still reaches the gather.
 status=0
