@@ -81,7 +81,7 @@ void shard_plan::mark(const crawl_options& whole, crawl_result& result) const {
   crawl_options timed = whole;
   timed.start_at = start_at;
   result.shard = shard_run_of(timed, *shard, per_shard);
-  const auto whole_n = result.shard->n ? std::to_string(*result.shard->n) : std::string("its lists' sum");
+  const auto whole_n = result.shard->n ? std::to_string(*result.shard->n) : std::string("the shards' sum");
   std::printf("shard %zu of %zu: n=%zu c=%zu of the run's n=%s c=%zu, started at %.6f\n", shard->index, shard->count,
               result.n, result.concurrency, whole_n.c_str(), whole.concurrency, result.started_at);
   std::fflush(stdout);

@@ -73,7 +73,8 @@ crawl_options shard_options(const crawl_options& whole, shard_spec shard, const 
 std::string target_identity(const crawl_options& options, const per_shard_target& per_shard = {});
 
 /// The shard_run a shard of `whole` records in its result. Its n is the whole run's,
-/// none when each shard fetched its own list once (per_shard.own_list_once).
+/// none when no shard can know it: each fetched its own list once
+/// (per_shard.own_list_once), or the run is bounded by its duration only.
 shard_run shard_run_of(const crawl_options& whole, shard_spec shard, const per_shard_target& per_shard = {});
 
 /// A start time given as seconds since the Unix epoch ("1795503925.5") or RFC 3339 in

@@ -26,8 +26,8 @@ struct shard_run {
   /// (each shard crawled a delay server inside its own process); "url per shard
   /// <template>" or "urls per shard <template>" when each shard put its index in {shard}.
   std::string target;
-  /// The whole run's requests; none when each shard fetched its own list once (the
-  /// run's n is then the sum of the shards').
+  /// The whole run's requests; none when each shard fetched its own list once or the
+  /// run was bounded by --duration only (the run's n is then the sum of the shards').
   std::optional<std::size_t> n;
   std::size_t concurrency = 0; ///< the whole run's requests in flight at most
   std::optional<double> rate;  ///< the whole run's requests per second (open model)

@@ -185,7 +185,8 @@ shard_run shard_run_of(const crawl_options& whole, shard_spec shard, const per_s
   shard_run run;
   run.shard = shard;
   run.target = target_identity(whole, per_shard);
-  if (!per_shard.own_list_once) {
+  // Unbounded (--duration) or each shard's own list once: no shard knows the run's n.
+  if (!per_shard.own_list_once && whole.n != std::numeric_limits<std::size_t>::max()) {
     run.n = whole.n;
   }
   run.concurrency = whole.concurrency;

@@ -137,9 +137,9 @@ std::optional<shard_run> read_shard_run(const record::fields& f) {
   }
   run.target = s.required_string("target");
   if (s.object().if_contains("n") == nullptr) {
-    s.fail("n", "missing (an integer, or null when each shard fetched its own list, is required)");
+    s.fail("n", "missing (an integer, or null when no shard knew the run's n, is required)");
   }
-  if (s.optional_integer("n")) { // null: each shard fetched its own list once
+  if (s.optional_integer("n")) { // null: each shard's own list once, or --duration only
     run.n = count_at(s, "n");
   }
   run.concurrency = count_at(s, "concurrency");

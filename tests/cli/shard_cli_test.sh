@@ -178,6 +178,21 @@ expect_usage_error merge "different runs" "$work/own-0.json" "$work/own-n20-1.js
 expect_usage_error merge "different runs" "$work/own-0.json" "$work/k2-1.json"
 echo "ok: shards with lists of their own merge into the exact sum of their requests"
 
+# Bounded by --duration only: no shard knows the run's n, the merge adds what each made.
+for i in 0 1; do
+  "$overlap" crawl --url "$base/add?name=d&delay=5&" --duration 0.3 -c 4 --shard "$i/2" --json "$work/d$i.json" \
+    >/dev/null || fail "a --duration shard failed"
+done
+"$overlap" merge "$work/d0.json" "$work/d1.json" -o "$work/d.json" >"$work/d.out" ||
+  fail "merge of --duration shards: $(cat "$work/d.out")"
+python3 - "$work/d.json" "$work/d0.json" "$work/d1.json" <<'PY' || fail "merged result of --duration shards"
+import json, sys
+merged, *parts = [json.load(open(name))["runs"][0] for name in sys.argv[1:]]
+assert all(p["shard"]["n"] is None for p in parts), [p["shard"] for p in parts]
+assert merged["n"] == sum(p["n"] for p in parts) > 0 and merged["failed"] == 0, merged
+PY
+echo "ok: shards bounded by --duration merge into the sum of their requests"
+
 "$overlap" report "$work/all4.json" -o "$work/report.html" >/dev/null || fail "overlap report draws a merged result"
 [ -s "$work/report.html" ] || fail "the report page is written"
 echo "ok: overlap report draws the merged result"

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <numeric>
 #include <random>
 #include <stdexcept>
@@ -210,6 +211,15 @@ TEST(crawl_shards, a_shard_with_its_own_list_and_no_n_fetches_it_once_and_the_ru
   auto one_list = parts;
   one_list[2].shard->target = target_identity(own_list_run(2, 3, 3));
   EXPECT_THROW(merge_crawl_results(one_list), std::invalid_argument);
+}
+
+TEST(crawl_shards, a_run_bounded_by_its_duration_only_records_no_run_n) {
+  auto whole = whole_run();
+  whole.n = std::numeric_limits<std::size_t>::max();
+  whole.duration = 10s;
+  EXPECT_EQ(shard_options(whole, {1, 4}).n, whole.n); // each shard until the duration is over
+  EXPECT_FALSE(shard_run_of(whole, {1, 4}).n);
+  EXPECT_EQ(shard_run_of(whole_run(), {1, 4}).n, whole_run().n);
 }
 
 TEST(crawl_shards, a_per_shard_url_is_split_as_usual_and_named_by_its_template) {
