@@ -342,14 +342,29 @@ int run_crawl_command(crawl_settings& s) {
   const auto strategies = chosen_strategies(s);
   const auto outputs = check_outputs(s); // a bad output is a usage error before anything runs
   mpi_run mpi(s.mpi);                    // under mpirun: this rank's shard, the common start, the gather
-  const auto plan = mpi.active() ? mpi.plan(shard_plan::read(s.sharding)) : shard_plan::read(s.sharding);
+  auto plan = mpi.active() ? mpi.plan(shard_plan::read(s.sharding)) : shard_plan::read(s.sharding);
   if (plan.shard && strategies.size() > 1) {
     throw usage_error("--shard runs one strategy: give --strategy NAME");
   }
-  const crawl_options whole = base_options(s, read_request(s));
-  const crawl_options options = plan.options_for(whole);
-  if (!embedded) {
-    validate_crawl_options(options);
+  // From here on s names this shard's own URL and files, before any is read.
+  plan.fill_in_index(s.url, s.urls_file, s.body_file, s.n_given || s.duration.count() > 0);
+  crawl_options whole;
+  crawl_options options;
+  try {
+    whole = base_options(s, read_request(s));
+    options = plan.options_for(whole);
+    if (!embedded) {
+      validate_crawl_options(options);
+    }
+  } catch (const std::exception& e) {
+    if (!mpi.active()) {
+      throw;
+    }
+    // A rank's own list or URL ({shard}) may be the only one at fault: the others
+    // wait for it at the gather, which then says which rank failed and why.
+    mpi.rank_failed(e.what());
+    return mpi.finish({}, outputs.timeline.wanted(),
+                      [&](const std::vector<crawl_result>& merged) { write_outputs(outputs, merged, false); });
   }
   check_descriptors(s, embedded);
 

@@ -55,8 +55,21 @@ shard_plan shard_plan::read(const shard_settings& s) {
   return plan;
 }
 
+void shard_plan::fill_in_index(std::string& url, std::string& urls_file, std::string& body_file, bool n_given) {
+  try {
+    per_shard = find_per_shard_target(url, urls_file, body_file, n_given, shard.has_value());
+  } catch (const std::invalid_argument& e) {
+    throw usage_error(e.what());
+  }
+  if (shard) {
+    url = with_shard_index(url, shard->index);
+    urls_file = with_shard_index(urls_file, shard->index);
+    body_file = with_shard_index(body_file, shard->index);
+  }
+}
+
 crawl_options shard_plan::options_for(const crawl_options& whole) const {
-  crawl_options options = shard ? shard_options(whole, *shard) : whole;
+  crawl_options options = shard ? shard_options(whole, *shard, per_shard) : whole;
   options.start_at = start_at;
   return options;
 }
@@ -67,9 +80,10 @@ void shard_plan::mark(const crawl_options& whole, crawl_result& result) const {
   }
   crawl_options timed = whole;
   timed.start_at = start_at;
-  result.shard = shard_run_of(timed, *shard);
-  std::printf("shard %zu of %zu: n=%zu c=%zu of the run's n=%zu c=%zu, started at %.6f\n", shard->index, shard->count,
-              result.n, result.concurrency, whole.n, whole.concurrency, result.started_at);
+  result.shard = shard_run_of(timed, *shard, per_shard);
+  const auto whole_n = result.shard->n ? std::to_string(*result.shard->n) : std::string("the shards' sum");
+  std::printf("shard %zu of %zu: n=%zu c=%zu of the run's n=%s c=%zu, started at %.6f\n", shard->index, shard->count,
+              result.n, result.concurrency, whole_n.c_str(), whole.concurrency, result.started_at);
   std::fflush(stdout);
 }
 

@@ -23,9 +23,12 @@ struct shard_spec {
 struct shard_run {
   shard_spec shard;
   /// What the run fetched: "url <base URL>", "urls <digest of the list>" or "embedded"
-  /// (each shard crawled a delay server inside its own process).
+  /// (each shard crawled a delay server inside its own process); "url per shard
+  /// <template>" or "urls per shard <template>" when each shard put its index in {shard}.
   std::string target;
-  std::size_t n = 0;           ///< the whole run's requests
+  /// The whole run's requests; none when each shard fetched its own list once or the
+  /// run was bounded by --duration only (the run's n is then the sum of the shards').
+  std::optional<std::size_t> n;
   std::size_t concurrency = 0; ///< the whole run's requests in flight at most
   std::optional<double> rate;  ///< the whole run's requests per second (open model)
   /// The common start, seconds since the Unix epoch, when one was given.

@@ -67,7 +67,41 @@ std::optional<std::chrono::system_clock::time_point> rfc3339_utc(std::string_vie
   return std::nullopt;
 }
 
+/// The first option of `per_shard` that names {shard}, as the user wrote it.
+std::string first_named(const per_shard_target& per_shard) {
+  if (!per_shard.url.empty()) {
+    return "--url " + per_shard.url;
+  }
+  return per_shard.urls_file.empty() ? "--body-file " + per_shard.body_file : "--urls " + per_shard.urls_file;
+}
+
 } // namespace
+
+bool names_shard(std::string_view text) noexcept { return text.find(shard_placeholder) != std::string_view::npos; }
+
+std::string with_shard_index(std::string_view text, std::size_t index) {
+  const auto digits = std::to_string(index);
+  std::string out;
+  for (auto at = text.find(shard_placeholder); at != std::string_view::npos; at = text.find(shard_placeholder)) {
+    out.append(text.substr(0, at)).append(digits);
+    text.remove_prefix(at + shard_placeholder.size());
+  }
+  return out.append(text);
+}
+
+per_shard_target find_per_shard_target(const std::string& url, const std::string& urls_file,
+                                       const std::string& body_file, bool n_given, bool sharded) {
+  per_shard_target per_shard;
+  per_shard.url = names_shard(url) ? url : std::string();
+  per_shard.urls_file = names_shard(urls_file) ? urls_file : std::string();
+  per_shard.body_file = names_shard(body_file) ? body_file : std::string();
+  per_shard.own_list_once = !per_shard.urls_file.empty() && !n_given;
+  if (!per_shard.empty() && !sharded) {
+    throw std::invalid_argument(first_named(per_shard) +
+                                ": {shard} is the shard's index, so it needs --shard I/K (or --mpi)");
+  }
+  return per_shard;
+}
 
 shard_spec parse_shard_spec(std::string_view text) {
   const auto slash = text.find('/');
@@ -88,13 +122,14 @@ shard_spec parse_shard_spec(std::string_view text) {
   return s;
 }
 
-crawl_options shard_options(const crawl_options& whole, shard_spec shard) {
+crawl_options shard_options(const crawl_options& whole, shard_spec shard, const per_shard_target& per_shard) {
   if (shard.count == 0 || shard.index >= shard.count) {
     throw std::invalid_argument("shard " + std::to_string(shard.index) + " of " + std::to_string(shard.count) +
                                 " does not exist");
   }
   constexpr auto unlimited = std::numeric_limits<std::size_t>::max();
-  if (whole.n != unlimited && whole.n < shard.count) {
+  const bool split_n = !per_shard.own_list_once;
+  if (split_n && whole.n != unlimited && whole.n < shard.count) {
     throw std::invalid_argument("-n " + std::to_string(whole.n) + " cannot be split among " +
                                 std::to_string(shard.count) + " shards: each needs at least one request");
   }
@@ -103,12 +138,12 @@ crawl_options shard_options(const crawl_options& whole, shard_spec shard) {
                                 std::to_string(shard.count) + " shards: each needs at least one in flight");
   }
   crawl_options part = whole;
-  part.n = whole.n == unlimited ? unlimited : share_of(whole.n, shard);
+  part.n = whole.n == unlimited || !split_n ? whole.n : share_of(whole.n, shard);
   part.concurrency = share_of(whole.concurrency, shard);
   if (whole.rate) {
     part.rate = *whole.rate / static_cast<double>(shard.count);
   }
-  if (!whole.targets.empty()) {
+  if (!whole.targets.empty() && per_shard.urls_file.empty()) { // a list of its own is not sliced
     // Request j of this shard is the whole run's request i + jK, which fetches target
     // (i + jK) mod size: that sequence repeats after size / gcd(size, K) requests.
     const std::size_t size = whole.targets.size();
@@ -125,7 +160,13 @@ crawl_options shard_options(const crawl_options& whole, shard_spec shard) {
   return part;
 }
 
-std::string target_identity(const crawl_options& options) {
+std::string target_identity(const crawl_options& options, const per_shard_target& per_shard) {
+  if (!per_shard.urls_file.empty()) {
+    return "urls per shard " + per_shard.urls_file;
+  }
+  if (!per_shard.url.empty()) {
+    return "url per shard " + per_shard.url;
+  }
   if (!options.targets.empty()) {
     std::uint64_t h = 0xcbf29ce484222325ULL;
     for (const auto& t : options.targets) {
@@ -140,11 +181,14 @@ std::string target_identity(const crawl_options& options) {
   return options.base_url.empty() ? "embedded" : "url " + options.base_url;
 }
 
-shard_run shard_run_of(const crawl_options& whole, shard_spec shard) {
+shard_run shard_run_of(const crawl_options& whole, shard_spec shard, const per_shard_target& per_shard) {
   shard_run run;
   run.shard = shard;
-  run.target = target_identity(whole);
-  run.n = whole.n;
+  run.target = target_identity(whole, per_shard);
+  // Unbounded (--duration) or each shard's own list once: no shard knows the run's n.
+  if (!per_shard.own_list_once && whole.n != std::numeric_limits<std::size_t>::max()) {
+    run.n = whole.n;
+  }
   run.concurrency = whole.concurrency;
   run.rate = whole.rate;
   if (whole.start_at) {

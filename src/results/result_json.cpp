@@ -117,7 +117,7 @@ json::object shard_run_json(const shard_run& run) {
   json::object o{{"index", run.shard.index},
                  {"count", run.shard.count},
                  {"target", run.target},
-                 {"n", run.n},
+                 {"n", run.n ? json::value(*run.n) : json::value(nullptr)},
                  {"concurrency", run.concurrency}};
   o["rate"] = results::number_or_null(run.rate);
   o["start_at"] = results::number_or_null(run.start_at);
@@ -137,7 +137,12 @@ std::optional<shard_run> read_shard_run(const record::fields& f) {
     s.fail("index", "not below the count " + std::to_string(run.shard.count));
   }
   run.target = s.required_string("target");
-  run.n = count_at(s, "n");
+  if (s.object().if_contains("n") == nullptr) {
+    s.fail("n", "missing (an integer, or null when no shard knew the run's n, is required)");
+  }
+  if (s.optional_integer("n")) { // null: each shard's own list once, or --duration only
+    run.n = count_at(s, "n");
+  }
   run.concurrency = count_at(s, "concurrency");
   run.rate = s.optional_number("rate");
   run.start_at = s.optional_number("start_at");

@@ -1,27 +1,21 @@
 #!/usr/bin/env bash
 # One crawl as K MPI ranks (mpirun -np K overlap crawl --mpi) against one overlap
 # serve: rank 0 merges the exact result of the whole run, the server saw at most C in
-# flight, the ranks began together; a rank whose target cannot be reached does not hang
-# the others: the run ends and the merged result says which rank failed and why.
+# flight, the ranks' first requests reached it within 5 ms of each other (each rank
+# names itself in the URL: name=r{shard}); ranks with lists of their own (--urls
+# list-{shard}.txt) merge exactly too; a rank whose target cannot be reached does not
+# hang the others: the run ends and the merged result says which rank failed and why.
 set -euo pipefail
 overlap=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/common.sh"
 mpirun=(mpirun --allow-run-as-root --oversubscribe)
 # Containers often forbid the cross-memory attach Open MPI uses between local ranks.
 export OMPI_MCA_btl_vader_single_copy_mechanism=none
 
-"$overlap" serve --port 0 >"$work/serve.out" 2>&1 &
-server_pid=$!
-stop_server() { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
-trap 'stop_server; rm -rf "$work"' EXIT
-for _ in $(seq 100); do grep -q "^listening on " "$work/serve.out" 2>/dev/null && break; sleep 0.05; done
-base=$(sed -n 's/^listening on //p' "$work/serve.out")
-[ -n "$base" ] || fail "the server did not start: $(cat "$work/serve.out")"
+start_server
 n=203
 c=12
-url="$base/add?name=ranks&delay=20&"
+url="$base/add?name=r{shard}&delay=20&" # each rank's requests recorded under its own name
 
 for k in 2 4; do
   curl -s "$base/add?flush=True&reset=True" >/dev/null
@@ -33,10 +27,11 @@ for k in 2 4; do
   grep -q "^coroutine: n=$n c=$c delay=20 ms: .* errors 0$" "$work/merged$k" || fail "merged summary: $(cat "$work/out$k")"
   [ "$(grep -c '^  rank [0-9]*: ' "$work/merged$k")" -eq "$k" ] || fail "the ranks are listed: $(cat "$work/out$k")"
   curl -s "$base/add?flush=True" >"$work/records$k.json"
-  python3 - "$work/all$k.json" "$work/records$k.json" "$k" "$n" "$c" "$work/timeline$k.csv" <<'PY' ||
+  python3 - "$work/all$k.json" "$work/records$k.json" "$k" "$n" "$c" "$work/timeline$k.csv" "$(start_bound_ms $k)" \
+    <<'PY' ||
 import csv, json, sys
-merged_file, records_file, k, n, c, timeline_file = sys.argv[1:]
-k, n, c = int(k), int(n), int(c)
+merged_file, records_file, k, n, c, timeline_file, bound_ms = sys.argv[1:]
+k, n, c, bound_ms = int(k), int(n), int(c), float(bound_ms)
 run = json.load(open(merged_file))["runs"][0]
 assert run["n"] == n and run["result"] == n and run["succeeded"] == n and run["failed"] == 0, run
 assert run["concurrency"] == c and run["statuses"] == {"200": n}, run
@@ -46,7 +41,12 @@ assert run["latency_histogram"]["count"] == n
 starts = [s["started_at"] for s in run["shards"]]
 skew_ms = (max(starts) - min(starts)) * 1000
 assert skew_ms < 50, starts
-records = json.load(open(records_file))["ranks"]
+by_name = json.load(open(records_file))
+assert sorted(by_name) == sorted(f"r{i}" for i in range(k)), sorted(by_name)
+firsts = [min(r["start"] for r in by_name[f"r{i}"]) for i in range(k)]
+first_skew_ms = (max(firsts) - min(firsts)) * 1000
+assert first_skew_ms < bound_ms, (first_skew_ms, bound_ms, firsts)
+records = [r for name in by_name for r in by_name[name]]
 assert len(records) == n, len(records)
 events = sorted([(r["start"], 1) for r in records] + [(r["end"], -1) for r in records], key=lambda e: (e[0], e[1]))
 in_flight = peak = 0
@@ -64,12 +64,41 @@ for s in spans:
     first[int(s["shard"])] = min(first.get(int(s["shard"]), 1e9), float(s["start"]))
 assert sorted(first) == list(range(k)), first
 assert min(first.values()) >= 0 and max(first.values()) < 0.05, first
-print(f"ranks {k}: start skew {skew_ms:.2f} ms, peak in flight {peak}, seconds {run['seconds']:.4f}, "
+print(f"ranks {k}: start skew {skew_ms:.2f} ms, first requests at the server within {first_skew_ms:.2f} ms, "
+      f"peak in flight {peak}, seconds {run['seconds']:.4f}, "
       f"first request per rank at {sorted(round(v * 1000, 2) for v in first.values())} ms")
 PY
     fail "merged result of $k ranks"
 done
 echo "ok: 2 and 4 ranks merge into the exact result of the run"
+
+# Each rank its own list: rank 0 has 3 URLs, rank 1 has 5, each fetched once.
+for i in 0 1; do
+  for _ in $(seq $((3 + 2 * i))); do echo "$base/add?name=l$i&delay=5&"; done >"$work/list-$i.txt"
+done
+curl -s "$base/add?flush=True&reset=True" >/dev/null
+timeout 60 "${mpirun[@]}" -np 2 "$overlap" crawl --mpi --urls "$work/list-{shard}.txt" -c 4 --json "$work/own.json" \
+  >"$work/out-own" 2>"$work/err-own" || fail "mpirun with list-{shard}.txt: $(cat "$work/err-own" "$work/out-own")"
+curl -s "$base/add?flush=True" >"$work/records-own.json"
+python3 - "$work/own.json" "$work/records-own.json" <<'PY' || fail "merged result of ranks with their own lists"
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+assert run["n"] == 8 and run["result"] == 8 and run["failed"] == 0, run
+assert [s["n"] for s in run["shards"]] == [3, 5], run["shards"]
+records = json.load(open(sys.argv[2]))
+assert {name: len(r) for name, r in records.items()} == {"l0": 3, "l1": 5}, records.keys()
+PY
+echo "ok: ranks with lists of their own (list-{shard}.txt) merge into the sum of their requests"
+
+# Three ranks, no list-2.txt: rank 2 cannot read its list, the others' run is merged.
+status=0
+timeout 60 "${mpirun[@]}" -np 3 "$overlap" crawl --mpi --urls "$work/list-{shard}.txt" -c 4 --json "$work/own3.json" \
+  >"$work/out-own3" 2>"$work/err-own3" || status=$?
+[ "$status" -eq 1 ] || fail "a rank without its list: exit $status, not 1: $(cat "$work/err-own3")"
+grep -q "rank 2 failed: cannot read URL list '.*/list-2.txt'" "$work/err-own3" || fail "which rank: $(cat "$work/err-own3")"
+python3 -c 'import json, sys; run = json.load(open(sys.argv[1]))["runs"][0]; assert run["n"] == 8, run' \
+  "$work/own3.json" || fail "the ranks that had their lists are merged"
+echo "ok: a rank without its own list is named, the others' run is merged"
 
 # Rank 1's host does not resolve: its run throws, it still reaches the gather.
 status=0

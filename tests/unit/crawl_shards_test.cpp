@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <numeric>
 #include <random>
 #include <stdexcept>
@@ -117,6 +118,125 @@ TEST(crawl_shards, a_url_list_shard_fetches_the_whole_runs_requests_i_plus_j_tim
   EXPECT_EQ(urls, (std::vector<std::string>{"b", "f", "d"}));
   EXPECT_NE(target_identity(whole), target_identity(whole_run()));
   EXPECT_EQ(target_identity(whole).substr(0, 5), "urls ");
+}
+
+TEST(crawl_shards, the_shard_placeholder_becomes_the_index_everywhere_it_appears) {
+  EXPECT_EQ(with_shard_index("list-{shard}.txt", 3), "list-3.txt");
+  EXPECT_EQ(with_shard_index("http://host-{shard}:8080/add?name=s{shard}&", 12), "http://host-12:8080/add?name=s12&");
+  EXPECT_EQ(with_shard_index("plain.txt", 3), "plain.txt");
+  EXPECT_EQ(with_shard_index("{shard}", 0), "0");
+  EXPECT_EQ(with_shard_index("{shar}{shard}}", 1), "{shar}1}");
+  EXPECT_TRUE(names_shard("a{shard}"));
+  EXPECT_FALSE(names_shard("a{random}"));
+}
+
+TEST(crawl_shards, a_shard_placeholder_without_a_shard_is_refused_in_one_line) {
+  try {
+    find_per_shard_target("", "list-{shard}.txt", "", false, false);
+    ADD_FAILURE() << "a {shard} list without --shard was taken";
+  } catch (const std::invalid_argument& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("--urls list-{shard}.txt"), std::string::npos) << what;
+    EXPECT_NE(what.find("--shard"), std::string::npos) << what;
+    EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+  }
+  EXPECT_THROW(find_per_shard_target("http://h-{shard}/", "", "", true, false), std::invalid_argument);
+  EXPECT_THROW(find_per_shard_target("http://h/", "", "body-{shard}", true, false), std::invalid_argument);
+  EXPECT_TRUE(find_per_shard_target("http://h/", "list.txt", "body", false, false).empty());
+  const auto per_shard = find_per_shard_target("", "list-{shard}.txt", "", false, true);
+  EXPECT_EQ(per_shard.urls_file, "list-{shard}.txt");
+  EXPECT_TRUE(per_shard.own_list_once); // no -n: each shard's list once
+  EXPECT_FALSE(find_per_shard_target("", "list-{shard}.txt", "", true, true).own_list_once);
+  EXPECT_FALSE(find_per_shard_target("http://h-{shard}/", "", "", false, true).own_list_once);
+}
+
+namespace {
+
+/// Shard `index`'s own list, as `list-{shard}.txt` would give it: `size` URLs on its host.
+crawl_options own_list_run(std::size_t index, std::size_t size, std::size_t n) {
+  auto whole = whole_run();
+  whole.n = n;
+  for (std::size_t j = 0; j < size; ++j) {
+    whole.targets.push_back(
+        {.url = "http://host-" + std::to_string(index) + "/" + std::to_string(j), .method = {}, .body = {}});
+  }
+  return whole;
+}
+
+} // namespace
+
+TEST(crawl_shards, a_shard_with_its_own_list_cycles_all_of_it_over_its_part_of_n) {
+  const auto per_shard = find_per_shard_target("", "list-{shard}.txt", "", true, true);
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < 3; ++i) {
+    const auto part = shard_options(own_list_run(i, 5, 100), {i, 3}, per_shard);
+    n += part.n;
+    ASSERT_EQ(part.targets.size(), 5u); // not sliced: its whole list, from its first URL
+    EXPECT_EQ(part.targets.front().url, "http://host-" + std::to_string(i) + "/0");
+    const auto run = shard_run_of(own_list_run(i, 5, 100), {i, 3}, per_shard);
+    EXPECT_EQ(run.target, "urls per shard list-{shard}.txt");
+    EXPECT_EQ(run.n, 100u);
+  }
+  EXPECT_EQ(n, 100u); // N split as usual: 34 + 33 + 33
+}
+
+TEST(crawl_shards, a_shard_with_its_own_list_and_no_n_fetches_it_once_and_the_runs_n_is_the_sum) {
+  const auto per_shard = find_per_shard_target("", "list-{shard}.txt", "", false, true);
+  std::vector<crawl_result> parts;
+  std::size_t sizes = 0;
+  for (std::size_t i = 0; i < 3; ++i) {
+    const std::size_t size = 1 + i; // shorter lists than shards are fine: nothing is split
+    sizes += size;
+    const auto whole = own_list_run(i, size, size);
+    const auto part = shard_options(whole, {i, 3}, per_shard);
+    EXPECT_EQ(part.n, size);
+    EXPECT_EQ(part.targets.size(), size);
+    crawl_result r;
+    r.n = part.n;
+    r.succeeded = part.n;
+    r.result = part.n;
+    r.concurrency = part.concurrency;
+    r.shard = shard_run_of(whole, {i, 3}, per_shard);
+    EXPECT_FALSE(r.shard->n); // no shard knows the others' lists
+    EXPECT_EQ(r.shard->target, "urls per shard list-{shard}.txt");
+    parts.push_back(r);
+  }
+  const auto merged = merge_crawl_results(parts);
+  EXPECT_EQ(merged.n, sizes);
+  EXPECT_EQ(merged.succeeded, sizes);
+  EXPECT_EQ(merged.concurrency, whole_run().concurrency);
+  // A shard of the same lists with -n, or of one list for all, is of another run.
+  auto with_n = parts;
+  with_n[1].shard->n = 6;
+  EXPECT_THROW(merge_crawl_results(with_n), std::invalid_argument);
+  auto one_list = parts;
+  one_list[2].shard->target = target_identity(own_list_run(2, 3, 3));
+  EXPECT_THROW(merge_crawl_results(one_list), std::invalid_argument);
+}
+
+TEST(crawl_shards, a_run_bounded_by_its_duration_only_records_no_run_n) {
+  auto whole = whole_run();
+  whole.n = std::numeric_limits<std::size_t>::max();
+  whole.duration = 10s;
+  EXPECT_EQ(shard_options(whole, {1, 4}).n, whole.n); // each shard until the duration is over
+  EXPECT_FALSE(shard_run_of(whole, {1, 4}).n);
+  EXPECT_EQ(shard_run_of(whole_run(), {1, 4}).n, whole_run().n);
+}
+
+TEST(crawl_shards, a_per_shard_url_is_split_as_usual_and_named_by_its_template) {
+  const auto per_shard =
+      find_per_shard_target("http://host-{shard}:8080/add?name=s{shard}&delay=100&", "", "", false, true);
+  auto whole = whole_run();
+  whole.base_url = with_shard_index(per_shard.url, 1);
+  const auto part = shard_options(whole, {1, 4}, per_shard);
+  EXPECT_EQ(part.base_url, "http://host-1:8080/add?name=s1&delay=100&");
+  EXPECT_EQ(part.n, 251u);
+  const auto run = shard_run_of(whole, {1, 4}, per_shard);
+  EXPECT_EQ(run.target, "url per shard http://host-{shard}:8080/add?name=s{shard}&delay=100&");
+  EXPECT_EQ(run.n, whole.n);
+  // A body file of its own leaves the identity of one URL for all.
+  const auto body_only = find_per_shard_target("http://h/", "", "body-{shard}.json", true, true);
+  EXPECT_EQ(target_identity(whole, body_only), target_identity(whole));
 }
 
 TEST(crawl_shards, too_few_requests_or_connections_for_the_shards_are_refused) {

@@ -151,8 +151,10 @@ TEST(result_files, a_crawl_result_reads_back_field_for_field) {
                                  .concurrency = 300,
                                  .rate = 99.5,
                                  .start_at = 1795503925.0};
-  body.runs[1].shard =
-      shard_run{.shard = {.index = 0, .count = 1}, .target = "embedded", .n = 1000, .concurrency = 100};
+  body.runs[1].shard = shard_run{.shard = {.index = 0, .count = 2}, // each shard's own list, once: no run n
+                                 .target = "urls per shard list-{shard}.txt",
+                                 .n = std::nullopt,
+                                 .concurrency = 100};
   body.runs[2].shards = {
       shard_outcome{.index = 0, .n = 500, .succeeded = 500, .result = 500, .seconds = 1.5, .started_at = 1795503925.25},
       shard_outcome{.index = 1,
