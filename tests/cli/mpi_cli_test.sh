@@ -27,11 +27,10 @@ for k in 2 4; do
   grep -q "^coroutine: n=$n c=$c delay=20 ms: .* errors 0$" "$work/merged$k" || fail "merged summary: $(cat "$work/out$k")"
   [ "$(grep -c '^  rank [0-9]*: ' "$work/merged$k")" -eq "$k" ] || fail "the ranks are listed: $(cat "$work/out$k")"
   curl -s "$base/add?flush=True" >"$work/records$k.json"
-  python3 - "$work/all$k.json" "$work/records$k.json" "$k" "$n" "$c" "$work/timeline$k.csv" "$(start_bound_ms $k)" \
-    <<'PY' ||
-import csv, json, sys
-merged_file, records_file, k, n, c, timeline_file, bound_ms = sys.argv[1:]
-k, n, c, bound_ms = int(k), int(n), int(c), float(bound_ms)
+  python3 - "$work/all$k.json" "$k" "$n" "$c" <<'PY' ||
+import json, sys
+merged_file, k, n, c = sys.argv[1:]
+k, n, c = int(k), int(n), int(c)
 run = json.load(open(merged_file))["runs"][0]
 assert run["n"] == n and run["result"] == n and run["succeeded"] == n and run["failed"] == 0, run
 assert run["concurrency"] == c and run["statuses"] == {"200": n}, run
@@ -41,34 +40,10 @@ assert run["latency_histogram"]["count"] == n
 starts = [s["started_at"] for s in run["shards"]]
 skew_ms = (max(starts) - min(starts)) * 1000
 assert skew_ms < 50, starts
-by_name = json.load(open(records_file))
-assert sorted(by_name) == sorted(f"r{i}" for i in range(k)), sorted(by_name)
-firsts = [min(r["start"] for r in by_name[f"r{i}"]) for i in range(k)]
-first_skew_ms = (max(firsts) - min(firsts)) * 1000
-assert first_skew_ms < bound_ms, (first_skew_ms, bound_ms, firsts)
-records = [r for name in by_name for r in by_name[name]]
-assert len(records) == n, len(records)
-events = sorted([(r["start"], 1) for r in records] + [(r["end"], -1) for r in records], key=lambda e: (e[0], e[1]))
-in_flight = peak = 0
-for _, step in events:
-    in_flight += step
-    peak = max(peak, in_flight)
-assert peak <= c, peak
-# One timeline of every request on the run's clock, each with the rank that made it.
-spans = list(csv.DictReader(open(timeline_file)))
-assert len(spans) == n, len(spans)
-assert sorted(int(s["index"]) for s in spans) == list(range(n))
-assert all(int(s["shard"]) == int(s["index"]) % k for s in spans), "rank i makes the run's requests i, i+k, ..."
-first = {}
-for s in spans:
-    first[int(s["shard"])] = min(first.get(int(s["shard"]), 1e9), float(s["start"]))
-assert sorted(first) == list(range(k)), first
-assert min(first.values()) >= 0 and max(first.values()) < 0.05, first
-print(f"ranks {k}: start skew {skew_ms:.2f} ms, first requests at the server within {first_skew_ms:.2f} ms, "
-      f"peak in flight {peak}, seconds {run['seconds']:.4f}, "
-      f"first request per rank at {sorted(round(v * 1000, 2) for v in first.values())} ms")
 PY
     fail "merged result of $k ranks"
+  python3 "$(dirname "$0")/shard_checks.py" "$work/all$k.json" "$work/records$k.json" "$work/timeline$k.csv" r $c \
+    "$(start_bound_ms $k)" || fail "$k ranks as the server and the merged timeline saw them"
 done
 echo "ok: 2 and 4 ranks merge into the exact result of the run"
 

@@ -70,11 +70,10 @@ for k in 2 4; do
     fail "merged summary: $(cat "$work/merge$k.out")"
   [ "$(grep -c '^  shard [0-9]*: ' "$work/merge$k.out")" -eq "$k" ] || fail "the shards are listed"
   curl -s "$base/add?flush=True" >"$work/records$k.json"
-  python3 - "$work/all$k.json" "$work/records$k.json" "$k" "$n" "$c" "$start" "$(start_bound_ms $k)" \
-    "$work/timeline$k.csv" "${files[@]}" <<'PY' ||
-import csv, json, sys
-merged_file, records_file, k, n, c, start, bound_ms, timeline_file, *shards = sys.argv[1:]
-k, n, c, start, bound_ms = int(k), int(n), int(c), float(start), float(bound_ms)
+  python3 - "$work/all$k.json" "$k" "$n" "$c" "$start" "${files[@]}" <<'PY' ||
+import json, sys
+merged_file, k, n, c, start, *shards = sys.argv[1:]
+k, n, c, start = int(k), int(n), int(c), float(start)
 doc = json.load(open(merged_file))
 assert doc["command"] == "crawl" and doc["kind"] == "result", doc["kind"]
 run = doc["runs"][0]
@@ -106,35 +105,10 @@ starts = [s["started_at"] for s in run["shards"]]
 skew_ms = (max(starts) - min(starts)) * 1000
 assert skew_ms < 50, starts
 assert abs(min(starts) - start) < 0.05, (starts, start)
-# The server's own records, each shard's under its name: the shards' first requests
-# arrived within start_bound_ms of each other, every request was made, never more than
-# C in flight at once.
-by_name = json.load(open(records_file))
-assert sorted(by_name) == sorted(f"s{i}" for i in range(k)), sorted(by_name)
-firsts = [min(r["start"] for r in by_name[f"s{i}"]) for i in range(k)]
-first_skew_ms = (max(firsts) - min(firsts)) * 1000
-assert first_skew_ms < bound_ms, (first_skew_ms, bound_ms, firsts)
-records = [r for name in by_name for r in by_name[name]]
-assert len(records) == n, len(records)
-events = sorted([(r["start"], 1) for r in records] + [(r["end"], -1) for r in records], key=lambda e: (e[0], e[1]))
-in_flight = peak = 0
-for _, step in events:
-    in_flight += step
-    peak = max(peak, in_flight)
-assert peak <= c, peak
-# One timeline of every request on the run's clock: numbered as the run's requests, each
-# with its shard, each shard's first send where its start lies on that clock.
-spans = list(csv.DictReader(open(timeline_file)))
-assert len(spans) == n, len(spans)
-assert sorted(int(s["index"]) for s in spans) == list(range(n))
-assert all(int(s["shard"]) == int(s["index"]) % k for s in spans), "shard i makes the run's requests i, i+k, ..."
-for i, shard_start in enumerate(starts):
-    first = min(float(s["start"]) for s in spans if int(s["shard"]) == i)
-    assert 0 <= first - (shard_start - min(starts)) < 0.005, (i, first, shard_start)
-print(f"shards {k}: start skew {skew_ms:.2f} ms, first requests at the server within {first_skew_ms:.2f} ms, "
-      f"peak in flight {peak}, seconds {run['seconds']:.4f}")
 PY
     fail "merged result of $k shards: $(cat "$work/merge$k.out")"
+  python3 "$(dirname "$0")/shard_checks.py" "$work/all$k.json" "$work/records$k.json" "$work/timeline$k.csv" s $c \
+    "$(start_bound_ms $k)" || fail "$k shards as the server and the merged timeline saw them"
 done
 echo "ok: 2 and 4 shards merge into the exact result of the run"
 
