@@ -108,7 +108,7 @@ assert abs(min(starts) - start) < 0.05, (starts, start)
 PY
     fail "merged result of $k shards: $(cat "$work/merge$k.out")"
   python3 "$(dirname "$0")/shard_checks.py" "$work/all$k.json" "$work/records$k.json" "$work/timeline$k.csv" s $c \
-    "$(start_bound_ms $k)" || fail "$k shards as the server and the merged timeline saw them"
+    "$(start_bound_ms $k)" "${timelines[@]}" || fail "$k shards as the server and the merged timeline saw them"
 done
 echo "ok: 2 and 4 shards merge into the exact result of the run"
 
