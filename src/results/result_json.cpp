@@ -113,12 +113,25 @@ std::optional<tls_handshake_counts> read_tls(const record::fields& f) {
   return counts;
 }
 
+/// A shard's place, as a shard's result and a shard's timeline both write it.
+json::object shard_spec_json(const shard_spec& shard) { return {{"index", shard.index}, {"count", shard.count}}; }
+
+/// `s`'s index and count, the index below the count.
+shard_spec read_shard_spec(const record::fields& s) {
+  shard_spec shard;
+  shard.count = static_cast<std::size_t>(s.required_at_least("count", 1));
+  shard.index = count_at(s, "index");
+  if (shard.index >= shard.count) {
+    s.fail("index", "not below the count " + std::to_string(shard.count));
+  }
+  return shard;
+}
+
 json::object shard_run_json(const shard_run& run) {
-  json::object o{{"index", run.shard.index},
-                 {"count", run.shard.count},
-                 {"target", run.target},
-                 {"n", run.n ? json::value(*run.n) : json::value(nullptr)},
-                 {"concurrency", run.concurrency}};
+  json::object o = shard_spec_json(run.shard);
+  o.insert({{"target", run.target},
+            {"n", run.n ? json::value(*run.n) : json::value(nullptr)},
+            {"concurrency", run.concurrency}});
   o["rate"] = results::number_or_null(run.rate);
   o["start_at"] = results::number_or_null(run.start_at);
   return o;
@@ -131,11 +144,7 @@ std::optional<shard_run> read_shard_run(const record::fields& f) {
   }
   const auto s = f.child("shard");
   shard_run run;
-  run.shard.count = static_cast<std::size_t>(s.required_at_least("count", 1));
-  run.shard.index = count_at(s, "index");
-  if (run.shard.index >= run.shard.count) {
-    s.fail("index", "not below the count " + std::to_string(run.shard.count));
-  }
+  run.shard = read_shard_spec(s);
   run.target = s.required_string("target");
   if (s.object().if_contains("n") == nullptr) {
     s.fail("n", "missing (an integer, or null when no shard knew the run's n, is required)");
@@ -343,7 +352,7 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const timeline_ru
     o["started_at"] = run.started_at;
   }
   if (run.shard) {
-    o["shard"] = {{"index", run.shard->index}, {"count", run.shard->count}};
+    o["shard"] = shard_spec_json(*run.shard);
   }
   if (run.shards > 0) {
     o["shards"] = run.shards;
@@ -507,12 +516,7 @@ timeline_run read_timeline_run(const record::fields& f) {
     f.fail("started_at", "expected a time since the Unix epoch");
   }
   if (f.optional_object("shard") != nullptr) {
-    const auto shard = f.child("shard");
-    r.shard = shard_spec{.index = count_at(shard, "index"),
-                         .count = static_cast<std::size_t>(shard.required_at_least("count", 1))};
-    if (r.shard->index >= r.shard->count) {
-      shard.fail("index", "not below the count " + std::to_string(r.shard->count));
-    }
+    r.shard = read_shard_spec(f.child("shard"));
   }
   if (f.optional_number("shards")) {
     r.shards = count_at(f, "shards");
